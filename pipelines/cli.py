@@ -1,0 +1,246 @@
+"""`csi`: run the pipeline, query the warehouse, write digests, check sources."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.warehouse import warehouse_path
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+sources_app = typer.Typer(no_args_is_help=True, help="Inspect sources files.")
+app.add_typer(sources_app, name="sources")
+console = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = typer.Option(None, "--warehouse", help="DuckDB file (default $CSI_WAREHOUSE or "
+                            "data/warehouse.duckdb)")
+
+
+def _set_warehouse(path: Path | None) -> str:
+    resolved = str(warehouse_path(path))
+    os.environ["CSI_WAREHOUSE"] = resolved
+    return resolved
+
+
+class _Progress(logging.Handler):
+    """Turns Dagster's run log into short progress lines on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        step = meta.get("step_key") or ""
+        event = meta.get("dagster_event")
+        kind = getattr(event, "event_type_value", None)
+        if kind == "STEP_START":
+            self.started[step] = time.monotonic()
+            err.print(f"[bold]▶ {step}[/bold]")
+        elif kind == "STEP_SUCCESS":
+            took = time.monotonic() - self.started.get(step, time.monotonic())
+            err.print(f"[green]✓ {step}[/green] ({took:.1f} s)")
+        elif kind == "STEP_FAILURE":
+            err.print(f"[red]✗ {step}[/red]: {meta.get('orig_message') or record.getMessage()}")
+        elif event is None and step and record.levelno >= logging.INFO:
+            err.print(f"  {meta.get('orig_message') or record.getMessage()}", markup=False,
+                      highlight=False)
+
+
+@app.command()
+def run(
+    sources: Path | None = typer.Option(
+        None, "--sources", help="sources YAML to run instead of the shipped sources/live.yaml"
+    ),
+    warehouse: Path | None = WarehouseOpt,
+    live: bool = typer.Option(False, "--live", help="fetch over the network (no recordings)"),
+    digest_dir: Path | None = typer.Option(None, "--out", help="digest folder (data/digests)"),
+) -> None:
+    """Materialize every asset: fetch, parse, extract, dbt build, analytics, digest."""
+    wh = _set_warehouse(warehouse)
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.defs.resources import CsiSettings
+    from pipelines.ingest.specs import SourcesError, load_sources
+
+    settings = {"warehouse": wh, "live": live}
+    if sources is not None:
+        try:
+            load_sources(sources)
+        except SourcesError as exc:
+            err.print(f"[red]{exc}[/red]", highlight=False)
+            raise typer.Exit(2) from None
+        settings["sources_file"] = str(sources.expanduser().resolve())
+    if digest_dir is not None:
+        settings["digest_dir"] = str(digest_dir.expanduser().resolve())
+    csi = CsiSettings(**settings)
+    try:
+        csi.load_sources()
+    except Exception as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+
+    from pipelines.definitions import ALL_ASSETS
+    from pipelines.defs.dbt import dbt_resource
+
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    handler = _Progress()
+    dagster_logger = logging.getLogger("dagster")
+    dagster_logger.addHandler(handler)
+    started = time.monotonic()
+    try:
+        result = materialize(
+            ALL_ASSETS,
+            resources={"csi": csi, "dbt": dbt_resource()},
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        )
+    finally:
+        dagster_logger.removeHandler(handler)
+    elapsed = time.monotonic() - started
+    if not result.success:
+        err.print(f"[red]run failed after {elapsed:.0f} s[/red]; see the step errors above")
+        raise typer.Exit(1)
+    _print_summary(wh, csi.digest_dir, elapsed)
+
+
+def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
+    from pipelines.warehouse import connect
+
+    with connect(warehouse, read_only=True) as con:
+        docs = con.execute("select count(*) from raw.documents").fetchone()[0]
+        failed = con.execute(
+            "select count(*) from raw.fetch_log where outcome in ('http_error','error','skipped')"
+            " and run_id = (select run_id from raw.fetch_log order by attempted_at desc limit 1)"
+        ).fetchone()[0]
+        mentions = con.execute("select count(*) from raw.deal_mentions").fetchone()[0]
+        deals = con.execute("select count(*) from marts.fct_deals").fetchone()[0]
+        capacity = con.execute(
+            "select count(*) from marts.fct_deals "
+            "where deal_type in ('capacity_contract','expansion')"
+        ).fetchone()[0]
+        top = con.execute(
+            "select provider, amount, share, deals from analytics.market_share "
+            "where market='compute_capacity' and metric='value_usd' and period='all' "
+            "order by amount desc limit 5"
+        ).fetchall()
+        conc = con.execute(
+            "select hhi, cr4, band from analytics.concentration "
+            "where market='compute_capacity' and metric='value_usd' and period='all'"
+        ).fetchone()
+    console.print(f"\n[bold]Compute Supply Intelligence[/bold] — run finished in {elapsed:.0f} s")
+    console.print(
+        f"documents read: {docs}   fetch failures (last run): {failed}   "
+        f"deal mentions: {mentions}   deals: {deals} ({capacity} compute-capacity)"
+    )
+    table = Table(title="Top providers by contracted value (all time)")
+    for col in ("provider", "contracted", "share", "deals"):
+        table.add_column(col, justify="left" if col == "provider" else "right")
+    for provider, amount, share, n in top:
+        table.add_row(provider, f"${amount / 1e9:,.1f}B", f"{share:.1%}", str(n))
+    console.print(table)
+    if conc:
+        console.print(f"HHI (all time, contracted value): {conc[0]:,.0f} — {conc[2]}; "
+                      f"CR4 {conc[1]:.0%}")
+    console.print(f"warehouse: {warehouse}\ndigests:   {digest_dir}")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="SQL to run against the warehouse (read-only)"),
+    warehouse: Path | None = WarehouseOpt,
+    limit: int = typer.Option(200, help="maximum rows to print"),
+) -> None:
+    """Run a read-only SQL query and print the result as a table."""
+    import duckdb
+
+    from pipelines.warehouse import connect
+
+    try:
+        with connect(warehouse, read_only=True) as con:
+            cur = con.execute(query)
+            columns = [d[0] for d in cur.description] if cur.description else []
+            rows = cur.fetchmany(limit + 1)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    table = Table(show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows[:limit]:
+        table.add_row(*[_fmt(v) for v in row])
+    console.print(table)
+    shown = min(len(rows), limit)
+    more = " (more not shown; use --limit)" if len(rows) > limit else ""
+    console.print(f"{shown} row{'s' if shown != 1 else ''}{more}")
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+@app.command()
+def digest(
+    week: str = typer.Option(..., "--week", help="ISO week, e.g. 2025-W40"),
+    warehouse: Path | None = WarehouseOpt,
+    out: Path | None = typer.Option(None, "--out", help="output folder (data/digests)"),
+) -> None:
+    """Write the digest for one ISO week from the current warehouse."""
+    from pipelines.defs.resources import DEFAULT_DIGEST_DIR
+    from pipelines.digest.render import parse_week, write_digest
+
+    try:
+        parse_week(week)
+        paths = write_digest(str(warehouse_path(warehouse)), week, out or DEFAULT_DIGEST_DIR)
+    except (ValueError, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"wrote {paths['md']}\nwrote {paths['html']}")
+
+
+@sources_app.command("check")
+def sources_check(
+    files: list[Path] = typer.Argument(None, help="sources files (default: sources/*.yaml)"),
+) -> None:
+    """Validate sources files and list their sources."""
+    from pipelines.ingest.runner import SHIPPED_SOURCES
+    from pipelines.ingest.specs import SourcesError, load_sources
+
+    targets = files or sorted(SHIPPED_SOURCES.parent.glob("*.yaml"))
+    bad = 0
+    for path in targets:
+        try:
+            parsed = load_sources(path)
+        except SourcesError as exc:
+            bad += 1
+            err.print(f"[red]✗ {exc}[/red]", highlight=False)
+            continue
+        console.print(f"[green]✓[/green] {path}: {len(parsed.sources)} sources")
+        for spec in parsed.sources:
+            where = getattr(spec, "url", None) or getattr(spec, "path", None) or ""
+            console.print(f"    {spec.name:<24} {spec.kind:<11} {where}", highlight=False)
+    if bad:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

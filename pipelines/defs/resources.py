@@ -1,0 +1,41 @@
+"""Run settings shared by every asset: where the warehouse lives, which sources to read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from pydantic import Field
+
+from pipelines.ingest.runner import SHIPPED_SOURCES
+from pipelines.ingest.specs import SourcesFile, load_sources
+from pipelines.warehouse import PROJECT_ROOT, warehouse_path
+
+DEFAULT_DIGEST_DIR = PROJECT_ROOT / "data" / "digests"
+
+
+class CsiSettings(ConfigurableResource):
+    """Where the warehouse is, which sources file to run, live or replayed."""
+
+    warehouse: str = Field(
+        default_factory=lambda: str(warehouse_path()),
+        description="DuckDB warehouse file (absolute); default $CSI_WAREHOUSE or "
+        "data/warehouse.duckdb",
+    )
+    sources_file: str = Field(
+        default=str(SHIPPED_SOURCES), description="sources YAML; default sources/live.yaml"
+    )
+    live: bool = Field(
+        default=False, description="fetch over the network instead of replaying recordings"
+    )
+    digest_dir: str = Field(default=str(DEFAULT_DIGEST_DIR), description="digest output folder")
+    digest_week: str = Field(
+        default="", description="ISO week (YYYY-Www) for the digest; empty = latest week with deals"
+    )
+
+    @property
+    def warehouse_file(self) -> str:
+        return str(Path(self.warehouse).expanduser().resolve())
+
+    def load_sources(self) -> SourcesFile:
+        return load_sources(self.sources_file)

@@ -1,0 +1,169 @@
+"""Source declarations: one YAML file, one list, one entry per source.
+
+Each entry is validated by a pydantic model chosen by its ``kind``. Unknown keys and bad
+values fail with the file, the source (name or position) and the field named.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, ClassVar, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SLUG = r"^[a-z][a-z0-9_]{1,63}$"
+Genre = Literal["filing", "press_release", "news"]
+Cadence = Literal["hourly", "daily", "weekly", "monthly"]
+
+
+class SourcesError(ValueError):
+    """A sources file that cannot be used; the message names file, source and field."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=SLUG, description="unique slug; becomes part of document ids")
+    cadence: Cadence = "daily"
+    genre: Genre | None = Field(
+        default=None, description="authority of the source's documents; defaults by kind"
+    )
+    enabled: bool = True
+
+    default_genre: ClassVar[str] = "news"
+
+    @property
+    def document_genre(self) -> str:
+        return self.genre or self.default_genre
+
+
+class _HttpSpec(_Spec):
+    rate_limit_per_s: float = Field(default=1.0, gt=0, le=10)
+
+
+class RssSpec(_HttpSpec):
+    kind: Literal["rss"]
+    url: str = Field(pattern=r"^https?://")
+    follow_links: bool = True
+    max_items: int | None = Field(default=None, gt=0)
+
+
+class HtmlIndexSpec(_HttpSpec):
+    kind: Literal["html_index"]
+    url: str = Field(pattern=r"^https?://")
+    link_selector: str = Field(min_length=1)
+    next_selector: str | None = None
+    max_pages: int = Field(default=1, ge=1, le=100)
+    default_genre: ClassVar[str] = "press_release"
+
+
+class SecEdgarSpec(_HttpSpec):
+    kind: Literal["sec_edgar"]
+    ciks: list[int] = Field(min_length=1)
+    forms: list[str] = Field(default_factory=lambda: ["8-K", "6-K"])
+    since: date | None = None
+    default_genre: ClassVar[str] = "filing"
+
+
+class XbrlFactsSpec(_HttpSpec):
+    kind: Literal["xbrl_facts"]
+    ciks: list[int] = Field(min_length=1)
+    concepts: list[str] = Field(
+        default_factory=lambda: ["PaymentsToAcquirePropertyPlantAndEquipment"], min_length=1
+    )
+    default_genre: ClassVar[str] = "filing"
+
+
+class LocalSpec(_Spec):
+    kind: Literal["local"]
+    path: str = Field(min_length=1, description="folder or glob; relative to the sources file")
+    extensions: list[str] = Field(
+        default_factory=lambda: [".html", ".htm", ".txt", ".md", ".xml", ".json"]
+    )
+
+    @field_validator("extensions")
+    @classmethod
+    def _dotted(cls, value: list[str]) -> list[str]:
+        return [v if v.startswith(".") else f".{v}" for v in (x.lower() for x in value)]
+
+
+SourceSpec = Annotated[
+    RssSpec | HtmlIndexSpec | SecEdgarSpec | XbrlFactsSpec | LocalSpec,
+    Field(discriminator="kind"),
+]
+KINDS = ("rss", "html_index", "sec_edgar", "xbrl_facts", "local")
+
+
+class SourcesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[SourceSpec] = Field(min_length=1)
+    user_agent: str | None = None
+    path: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> SourcesFile:
+        seen: set[str] = set()
+        for spec in self.sources:
+            if spec.name in seen:
+                raise ValueError(f"duplicate source name {spec.name!r}")
+            seen.add(spec.name)
+        return self
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve_local(self, spec: LocalSpec) -> Path:
+        """A local spec's path, expanded and made absolute against the sources file."""
+        raw = Path(spec.path).expanduser()
+        return raw if raw.is_absolute() else (self.base_dir / raw)
+
+
+def _describe(path: Path, raw: dict, err: dict) -> str:
+    loc = list(err.get("loc", ()))
+    where = "file"
+    field = ".".join(str(p) for p in loc) or "(top level)"
+    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+        idx = loc[1]
+        entries = raw.get("sources") or []
+        name = (
+            entries[idx].get("name")
+            if idx < len(entries) and isinstance(entries[idx], dict)
+            else None
+        )
+        where = f"source {name!r} (entry {idx + 1})" if name else f"source entry {idx + 1}"
+        rest = [str(p) for p in loc[2:] if str(p) not in KINDS]
+        field = ".".join(rest) or "(entry)"
+    msg = err.get("msg", "invalid")
+    if err.get("type") == "extra_forbidden":
+        msg = "unknown key"
+    elif err.get("type") == "union_tag_invalid":
+        given = (err.get("ctx") or {}).get("tag") or err.get("input")
+        field = "kind"
+        msg = f"unknown kind {given!r}; expected one of {', '.join(KINDS)}"
+    elif err.get("type") == "union_tag_not_found":
+        field = "kind"
+        msg = f"missing 'kind'; expected one of {', '.join(KINDS)}"
+    return f"{path}: {where}: field {field!r}: {msg}"
+
+
+def load_sources(path: str | Path) -> SourcesFile:
+    """Read and validate a sources YAML file."""
+    path = Path(path).expanduser().resolve()
+    if not path.exists():
+        raise SourcesError(f"{path}: sources file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or "sources" not in raw:
+        raise SourcesError(f"{path}: expected a mapping with a 'sources:' list")
+    try:
+        parsed = SourcesFile.model_validate(raw)
+    except ValidationError as exc:
+        lines = [_describe(path, raw, e) for e in exc.errors()]
+        raise SourcesError("invalid sources file:\n  " + "\n  ".join(lines)) from None
+    return parsed.model_copy(update={"path": path})
