@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -20,8 +21,9 @@ app.add_typer(sources_app, name="sources")
 console = Console()
 err = Console(stderr=True)
 
-WarehouseOpt = typer.Option(None, "--warehouse", help="DuckDB file (default $CSI_WAREHOUSE or "
-                            "data/warehouse.duckdb)")
+WarehouseOpt = typer.Option(
+    None, "--warehouse", help="DuckDB file (default $CSI_WAREHOUSE or data/warehouse.duckdb)"
+)
 
 
 def _set_warehouse(path: Path | None) -> str:
@@ -34,7 +36,7 @@ class _Progress(logging.Handler):
     """Turns Dagster's run log into short progress lines on stderr."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.INFO)
+        super().__init__(level=logging.DEBUG)
         self.started: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -49,10 +51,14 @@ class _Progress(logging.Handler):
             took = time.monotonic() - self.started.get(step, time.monotonic())
             err.print(f"[green]✓ {step}[/green] ({took:.1f} s)")
         elif kind == "STEP_FAILURE":
-            err.print(f"[red]✗ {step}[/red]: {meta.get('orig_message') or record.getMessage()}")
+            error = getattr(event.event_specific_data, "error", None)
+            detail = error.message.strip() if error else meta.get("orig_message", "")
+            err.print(f"[red]✗ {step}[/red]: {detail}", markup=False, highlight=False)
         elif event is None and step and record.levelno >= logging.INFO:
-            err.print(f"  {meta.get('orig_message') or record.getMessage()}", markup=False,
-                      highlight=False)
+            message = meta.get("orig_message") or record.getMessage()
+            if step == "warehouse_models" and not message.startswith("dbt build:"):
+                return  # dagster-dbt's chatter; dbt's own output is in the run log
+            err.print(f"  {message}", markup=False, highlight=False)
 
 
 @app.command()
@@ -66,7 +72,7 @@ def run(
 ) -> None:
     """Materialize every asset: fetch, parse, extract, dbt build, analytics, digest."""
     wh = _set_warehouse(warehouse)
-    from dagster import DagsterInstance, materialize
+    from dagster import DagsterInstance
 
     from pipelines.defs.resources import CsiSettings
     from pipelines.ingest.specs import SourcesError, load_sources
@@ -88,27 +94,39 @@ def run(
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from None
 
+    from dagster import Definitions, in_process_executor, logger
+
     from pipelines.definitions import ALL_ASSETS
     from pipelines.defs.dbt import dbt_resource
 
+    @logger(description="short progress lines on stderr")
+    def progress(_init_context):
+        lg = logging.Logger("csi.progress", level=logging.DEBUG)  # step events are DEBUG
+        lg.addHandler(_Progress())
+        return lg
+
+    defs = Definitions(
+        assets=ALL_ASSETS,
+        resources={"csi": csi, "dbt": dbt_resource()},
+        loggers={"progress": progress},
+        executor=in_process_executor,
+    )
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
-    handler = _Progress()
-    dagster_logger = logging.getLogger("dagster")
-    dagster_logger.addHandler(handler)
     started = time.monotonic()
-    try:
-        result = materialize(
-            ALL_ASSETS,
-            resources={"csi": csi, "dbt": dbt_resource()},
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+    job = defs.resolve_implicit_global_asset_job_def()
+    # dbt's own output (dagster-dbt echoes it to stdout) goes to a log file, not the screen
+    log_path = Path(wh).parent / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
-    finally:
-        dagster_logger.removeHandler(handler)
     elapsed = time.monotonic() - started
     if not result.success:
-        err.print(f"[red]run failed after {elapsed:.0f} s[/red]; see the step errors above")
+        err.print(
+            f"[red]run failed after {elapsed:.0f} s[/red]; see the step errors above "
+            f"and the full log in {log_path}"
+        )
         raise typer.Exit(1)
     _print_summary(wh, csi.digest_dir, elapsed)
 
@@ -149,8 +167,9 @@ def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
         table.add_row(provider, f"${amount / 1e9:,.1f}B", f"{share:.1%}", str(n))
     console.print(table)
     if conc:
-        console.print(f"HHI (all time, contracted value): {conc[0]:,.0f} — {conc[2]}; "
-                      f"CR4 {conc[1]:.0%}")
+        console.print(
+            f"HHI (all time, contracted value): {conc[0]:,.0f} — {conc[2]}; CR4 {conc[1]:.0%}"
+        )
     console.print(f"warehouse: {warehouse}\ndigests:   {digest_dir}")
 
 

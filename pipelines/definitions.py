@@ -14,8 +14,14 @@ from pipelines.defs.assets import (
 from pipelines.defs.dbt import dbt_resource, warehouse_models
 from pipelines.defs.resources import CsiSettings
 
-ALL_ASSETS = [raw_documents, parsed_documents, deal_mentions, warehouse_models, market_analytics,
-              weekly_digest]
+ALL_ASSETS = [
+    raw_documents,
+    parsed_documents,
+    deal_mentions,
+    warehouse_models,
+    market_analytics,
+    weekly_digest,
+]
 
 refresh_job = define_asset_job(
     "refresh_everything",

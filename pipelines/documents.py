@@ -63,15 +63,21 @@ def parse_new_documents(
             if published is None:
                 published, source = fetched_at, "fetched"
             rows.append(
-                (doc_id, parsed.title, published, source, parsed.text, len(parsed.text),
-                 parsed.parser, _utcnow())
+                (
+                    doc_id,
+                    parsed.title,
+                    published,
+                    source,
+                    parsed.text,
+                    len(parsed.text),
+                    parsed.parser,
+                    _utcnow(),
+                )
             )
             if (i + 1) % BATCH == 0:
                 progress(f"parsed {i + 1}/{len(todo)} documents")
         if rows:
-            con.executemany(
-                "insert into raw.parsed_documents values (?,?,?,?,?,?,?,?)", rows
-            )
+            con.executemany("insert into raw.parsed_documents values (?,?,?,?,?,?,?,?)", rows)
         report.processed = len(rows)
         report.produced = len(rows)
     return report
@@ -153,9 +159,24 @@ def extract_new_mentions(
 
 
 MENTION_FIELDS = (
-    "buyer", "provider", "buyer_text", "provider_text", "deal_type", "value_usd",
-    "value_qualifier", "value_text", "currency", "duration_years", "end_date", "gpu_model",
-    "gpu_count", "power_mw", "announced_on", "evidence", "evidence_start", "evidence_end",
+    "buyer",
+    "provider",
+    "buyer_text",
+    "provider_text",
+    "deal_type",
+    "value_usd",
+    "value_qualifier",
+    "value_text",
+    "currency",
+    "duration_years",
+    "end_date",
+    "gpu_model",
+    "gpu_count",
+    "power_mw",
+    "announced_on",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
     "confidence",
 )
 MENTION_COLUMNS = ["mention_id", "document_id", "mention_index", *MENTION_FIELDS]

@@ -53,7 +53,8 @@ create table if not exists raw.fetch_log (
     attempted_at timestamp not null,
     attempt integer not null,
     http_status integer,
-    outcome varchar not null,          -- stored | duplicate | unchanged | http_error | error | skipped
+    -- stored | duplicate | unchanged | ok (feed/listing page) | http_error | error | skipped
+    outcome varchar not null,
     error varchar,
     elapsed_ms double,
     bytes bigint,
@@ -114,7 +115,9 @@ def warehouse_path(path: str | os.PathLike | None = None) -> Path:
 
 
 @contextmanager
-def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: str | os.PathLike | None = None, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for the duration of a ``with`` block."""
     target = warehouse_path(path)
     if read_only and not target.exists():

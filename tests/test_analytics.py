@@ -14,8 +14,16 @@ from pipelines.analytics.concentration import band, compute_all, cr4, hhi, marke
 
 def deals(rows):
     return pd.DataFrame(
-        rows, columns=["deal_id", "announced_on", "provider", "deal_type", "value_usd",
-                       "power_mw", "gpu_count"],
+        rows,
+        columns=[
+            "deal_id",
+            "announced_on",
+            "provider",
+            "deal_type",
+            "value_usd",
+            "power_mw",
+            "gpu_count",
+        ],
     )
 
 
@@ -28,14 +36,16 @@ def test_hhi_hand_computed():
 
 
 def test_shares_and_periods():
-    frame = deals([
-        ("a", date(2025, 3, 10), "CoreWeave", "capacity_contract", 30e9, None, None),
-        ("b", date(2025, 9, 8), "Nebius", "capacity_contract", 30e9, 300, None),
-        ("c", date(2025, 9, 30), "Oracle", "expansion", 20e9, None, None),
-        ("d", date(2026, 1, 5), "Amazon", "capacity_contract", 20e9, None, None),
-        ("e", date(2026, 1, 6), "Nvidia", "chip_supply", 99e9, None, None),
-        ("f", date(2026, 1, 7), "Lambda", "capacity_contract", None, None, None),
-    ])
+    frame = deals(
+        [
+            ("a", date(2025, 3, 10), "CoreWeave", "capacity_contract", 30e9, None, None),
+            ("b", date(2025, 9, 8), "Nebius", "capacity_contract", 30e9, 300, None),
+            ("c", date(2025, 9, 30), "Oracle", "expansion", 20e9, None, None),
+            ("d", date(2026, 1, 5), "Amazon", "capacity_contract", 20e9, None, None),
+            ("e", date(2026, 1, 6), "Nvidia", "chip_supply", 99e9, None, None),
+            ("f", date(2026, 1, 7), "Lambda", "capacity_contract", None, None, None),
+        ]
+    )
     shares, conc = market_share(frame, n_boot=200)
     all_value = shares[(shares.period == "all") & (shares.metric == "value_usd")]
     assert set(all_value.provider) == {"CoreWeave", "Nebius", "Oracle", "Amazon"}
@@ -56,11 +66,13 @@ def test_shares_and_periods():
 
 
 def test_chip_market_is_separate():
-    frame = deals([
-        ("a", date(2025, 10, 6), "AMD", "chip_supply", None, 6000, None),
-        ("b", date(2025, 9, 22), "Nvidia", "chip_supply", None, 10000, None),
-        ("c", date(2025, 9, 30), "CoreWeave", "capacity_contract", 14.2e9, None, None),
-    ])
+    frame = deals(
+        [
+            ("a", date(2025, 10, 6), "AMD", "chip_supply", None, 6000, None),
+            ("b", date(2025, 9, 22), "Nvidia", "chip_supply", None, 10000, None),
+            ("c", date(2025, 9, 30), "CoreWeave", "capacity_contract", 14.2e9, None, None),
+        ]
+    )
     shares, _ = compute_all(frame, n_boot=50)
     chips = shares[(shares.market == "chip_supply") & (shares.period == "all")]
     assert set(chips.provider) == {"AMD", "Nvidia"}
@@ -81,9 +93,9 @@ deal_rows = st.lists(
 @settings(max_examples=40, deadline=None)
 @given(deal_rows)
 def test_properties(rows):
-    frame = deals([
-        (f"d{i}", d, p, "capacity_contract", v, None, None) for i, (p, d, v) in enumerate(rows)
-    ])
+    frame = deals(
+        [(f"d{i}", d, p, "capacity_contract", v, None, None) for i, (p, d, v) in enumerate(rows)]
+    )
     shares, conc = market_share(frame, metrics=["value_usd"], n_boot=100)
     for _, group in shares.groupby("period"):
         assert group.share.sum() == pytest.approx(1.0)

@@ -27,7 +27,10 @@ PAGE = "<html><head><title>{t}</title></head><body><article><p>{t}</p></article>
 def client():
     slept: list[float] = []
     c = HttpClient(
-        sleep=slept.append, max_retries=3, max_bytes=50_000, rate_limits=False,
+        sleep=slept.append,
+        max_retries=3,
+        max_bytes=50_000,
+        rate_limits=False,
         respect_robots=False,
     )
     c.slept = slept
@@ -49,8 +52,9 @@ def test_rss_follows_links_and_stores_once(httpserver, tmp_path, client):
     httpserver.expect_request("/a1").respond_with_data(
         PAGE.format(t="one"), content_type="text/html", headers={"ETag": '"v1"'}
     )
-    httpserver.expect_request("/a2").respond_with_data(PAGE.format(t="two"),
-                                                       content_type="text/html")
+    httpserver.expect_request("/a2").respond_with_data(
+        PAGE.format(t="two"), content_type="text/html"
+    )
     sources = _write_sources(
         tmp_path, f"sources:\n  - {{name: feed, kind: rss, url: '{base}/feed.xml'}}\n"
     )
@@ -75,8 +79,11 @@ def test_rss_follows_links_and_stores_once(httpserver, tmp_path, client):
 def test_conditional_get_unchanged(httpserver, tmp_path, client):
     base = httpserver.url_for("").rstrip("/")
     httpserver.expect_request("/feed.xml").respond_with_data(
-        RSS.format(base=base).replace(f"<item><title>IREN", "<!--").replace(
-            "a2</guid></item>", "-->"), content_type="application/rss+xml")
+        RSS.format(base=base)
+        .replace("<item><title>IREN", "<!--")
+        .replace("a2</guid></item>", "-->"),
+        content_type="application/rss+xml",
+    )
 
     def page(request):
         if request.headers.get("If-None-Match") == '"v1"':
@@ -185,6 +192,7 @@ def test_rss_without_follow_links_uses_item_content(httpserver, client):
     spec = RssSpec(name="feed", kind="rss", url=f"{base}/feed.xml", follow_links=False)
     harvest = collect_rss(spec, client, {})
     assert [d.feed_title for d in harvest.documents] == [
-        "Nebius signs Microsoft", "IREN signs Microsoft"
+        "Nebius signs Microsoft",
+        "IREN signs Microsoft",
     ]
     assert len(harvest.log) == 1  # only the feed was requested

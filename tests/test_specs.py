@@ -21,7 +21,10 @@ def test_shipped_sources_load():
 
 
 def test_every_kind_validates(tmp_path):
-    parsed = load_sources(write(tmp_path, """
+    parsed = load_sources(
+        write(
+            tmp_path,
+            """
 sources:
   - {name: feed, kind: rss, url: 'https://example.com/feed.xml', follow_links: false}
   - {name: press, kind: html_index, url: 'https://example.com/press', link_selector: 'a.pr',
@@ -29,9 +32,15 @@ sources:
   - {name: edgar, kind: sec_edgar, ciks: [1769628], forms: [8-K], since: 2023-01-01}
   - {name: capex, kind: xbrl_facts, ciks: [1326801]}
   - {name: mine, kind: local, path: notes}
-"""))
+""",
+        )
+    )
     assert [s.document_genre for s in parsed.sources] == [
-        "news", "press_release", "filing", "filing", "news"
+        "news",
+        "press_release",
+        "filing",
+        "filing",
+        "news",
     ]
     local = parsed.sources[-1]
     assert isinstance(local, LocalSpec)
@@ -41,18 +50,32 @@ sources:
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ("sources:\n  - {name: feed, kind: rss, url: 'https://x.org/f', colour: red}\n",
-         ["mine.yaml", "source 'feed' (entry 1)", "field 'colour'", "unknown key"]),
-        ("sources:\n  - {name: feed, kind: rss, url: 'ftp://x.org/f'}\n",
-         ["source 'feed'", "field 'url'"]),
-        ("sources:\n  - {name: ok, kind: local, path: a}\n  - {name: Bad Name, kind: local, "
-         "path: b}\n", ["source 'Bad Name' (entry 2)", "field 'name'"]),
-        ("sources:\n  - {name: feed, kind: telepathy}\n",
-         ["source 'feed' (entry 1)", "unknown kind 'telepathy'"]),
-        ("sources:\n  - {name: feed, kind: rss, url: 'https://x.org', rate_limit_per_s: 50}\n",
-         ["field 'rate_limit_per_s'"]),
-        ("sources:\n  - {name: aa, kind: local, path: x}\n  - {name: aa, kind: local, path: y}\n",
-         ["duplicate source name 'aa'"]),
+        (
+            "sources:\n  - {name: feed, kind: rss, url: 'https://x.org/f', colour: red}\n",
+            ["mine.yaml", "source 'feed' (entry 1)", "field 'colour'", "unknown key"],
+        ),
+        (
+            "sources:\n  - {name: feed, kind: rss, url: 'ftp://x.org/f'}\n",
+            ["source 'feed'", "field 'url'"],
+        ),
+        (
+            "sources:\n  - {name: ok, kind: local, path: a}\n  - {name: Bad Name, kind: local, "
+            "path: b}\n",
+            ["source 'Bad Name' (entry 2)", "field 'name'"],
+        ),
+        (
+            "sources:\n  - {name: feed, kind: telepathy}\n",
+            ["source 'feed' (entry 1)", "unknown kind 'telepathy'"],
+        ),
+        (
+            "sources:\n  - {name: feed, kind: rss, url: 'https://x.org', rate_limit_per_s: 50}\n",
+            ["field 'rate_limit_per_s'"],
+        ),
+        (
+            "sources:\n  - {name: aa, kind: local, path: x}\n"
+            "  - {name: aa, kind: local, path: y}\n",
+            ["duplicate source name 'aa'"],
+        ),
         ("sources: [\n", ["mine.yaml", "not valid YAML"]),
     ],
 )

@@ -1,7 +1,5 @@
 """Python assets: documents, extraction, analytics and the digest. Thin wrappers only."""
 
-from __future__ import annotations
-
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -24,6 +22,7 @@ from pipelines.warehouse import connect
 
 from .resources import CsiSettings
 
+FCT_DEALS = AssetKey(["marts", "fct_deals"])
 WAREHOUSE_POOL = "warehouse"  # one writer at a time: DuckDB allows a single read-write process
 
 
@@ -89,9 +88,11 @@ def deal_mentions(context: AssetExecutionContext, csi: CsiSettings):
     report, frame = extract_new_mentions(csi.warehouse_file, progress=context.log.info)
     for failure in report.failures:
         context.log.warning(f"extraction failed: {failure}")
-    preview = frame[["buyer", "provider", "deal_type", "value_usd", "value_qualifier"]] if len(
-        frame
-    ) else pd.DataFrame()
+    preview = (
+        frame[["buyer", "provider", "deal_type", "value_usd", "value_qualifier"]]
+        if len(frame)
+        else pd.DataFrame()
+    )
     yield MaterializeResult(
         metadata={
             "documents_processed": report.processed,
@@ -115,14 +116,14 @@ def deal_mentions(context: AssetExecutionContext, csi: CsiSettings):
         AssetSpec(
             "market_share",
             group_name="analytics",
-            deps=[AssetKey("fct_deals")],
+            deps=[FCT_DEALS],
             description="Providers' share of contracted value, MW and GPUs per period, "
             "with 90% bootstrap intervals (analytics.market_share).",
         ),
         AssetSpec(
             "concentration",
             group_name="analytics",
-            deps=[AssetKey("fct_deals")],
+            deps=[FCT_DEALS],
             description="HHI, CR4 and merger-guideline band per period and metric "
             "(analytics.concentration).",
         ),
@@ -161,7 +162,7 @@ def market_analytics(context: AssetExecutionContext, csi: CsiSettings):
     )
 
 
-@asset(group_name="digest", deps=["market_share", "concentration"])
+@asset(group_name="digest", deps=["market_share", "concentration", FCT_DEALS])
 def weekly_digest(context: AssetExecutionContext, csi: CsiSettings) -> MaterializeResult:
     """The weekly brief (Markdown + HTML) for one ISO week."""
     week = csi.digest_week or latest_week(csi.warehouse_file)

@@ -1,16 +1,21 @@
 """dbt models as Dagster assets (dagster-dbt). dbt sources map to the Python assets upstream."""
 
-from __future__ import annotations
-
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from pipelines.defs.resources import CsiSettings
 from pipelines.warehouse import PROJECT_ROOT, warehouse_path
@@ -50,9 +55,19 @@ def ensure_manifest() -> Path:
     if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
         return manifest
     proc = subprocess.run(
-        [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"],
-        env=dbt_env(), capture_output=True, text=True, check=False,
+        [
+            DBT_EXECUTABLE,
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--quiet",
+        ],
+        env=dbt_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed in {DBT_PROJECT_DIR}:\n{proc.stdout}\n{proc.stderr}")
@@ -72,13 +87,30 @@ ensure_manifest()
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=CsiDbtTranslator(),
+    # raw.documents and raw.fetch_log are both written by the raw_documents asset
+    dagster_dbt_translator=CsiDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
+    ),
     pool="warehouse",
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, csi: CsiSettings):
     """dbt build: staging, intermediate and marts models, seeds and their tests."""
+    previous = os.environ.get("CSI_WAREHOUSE")
     os.environ["CSI_WAREHOUSE"] = csi.warehouse_file  # dbt's profile reads it
-    yield from dbt.cli(["build"], context=context).stream()
+    try:
+        invocation = dbt.cli(["build"], context=context)
+        yield from invocation.stream()
+        statuses = Counter(
+            r["status"] for r in invocation.get_artifact("run_results.json")["results"]
+        )
+        context.log.info(
+            "dbt build: " + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+        )
+    finally:
+        if previous is None:
+            os.environ.pop("CSI_WAREHOUSE", None)
+        else:
+            os.environ["CSI_WAREHOUSE"] = previous
 
 
 def dbt_resource() -> DbtCliResource:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipelines.warehouse import connect
 
@@ -105,8 +105,9 @@ def build_context(warehouse: str, week: str) -> DigestContext:
             "select * from analytics.concentration where market = 'compute_capacity' "
             "and metric = 'value_usd'"
         ).df()
-        quality = con.execute(
-            """
+        quality = (
+            con.execute(
+                """
             select
               (select count(*) from raw.documents) as documents,
               (select count(*) from raw.documents
@@ -120,8 +121,12 @@ def build_context(warehouse: str, week: str) -> DigestContext:
                  where m.buyer not in (select company from raw.companies)
                     or m.provider not in (select company from raw.companies)) as unresolved
             """,
-            [start, end],
-        ).df().iloc[0].to_dict()
+                [start, end],
+            )
+            .df()
+            .iloc[0]
+            .to_dict()
+        )
         failures = con.execute(
             """
             select source, url, error from raw.fetch_log
@@ -136,7 +141,9 @@ def build_context(warehouse: str, week: str) -> DigestContext:
         links = bridge[bridge.deal_id == d["deal_id"]]
         d["value_text"] = money(d["value_usd"], d["value_qualifier"])
         d["capacity"] = _capacity(d)
-        d["sources"] = [{"source": s, "url": u} for s, u in zip(links.source, links.url, strict=True)]
+        d["sources"] = [
+            {"source": s, "url": u} for s, u in zip(links.source, links.url, strict=True)
+        ]
         parent = lookup.get(d.get("expands_deal_id")) if d.get("expands_deal_id") else None
         d["expands"] = (
             f"expands the {parent.announced_on:%d %b %Y} deal "
@@ -160,10 +167,11 @@ def build_context(warehouse: str, week: str) -> DigestContext:
     move = conc[conc.period == (ttm_label or "all")]
     if not move.empty:
         m = move.iloc[0]
-        change = "" if pd.isna(m.hhi_change) else f" ({m.hhi_change:+,.0f} vs the previous quarter)"
+        change = "" if pd.isna(m.hhi_change) else f" ({m.hhi_change:+,.0f} vs previous quarter)"
+        span = "the trailing twelve months" if ttm_label else "all time"
         hhi_move = (
-            f"Provider concentration over {'the trailing twelve months' if ttm_label else 'all time'}"
-            f": HHI {m.hhi:,.0f}{change}, {m.band}; the top four hold {m.cr4:.0%}."
+            f"Provider concentration over {span}: HHI {m.hhi:,.0f}{change}, {m.band}; "
+            f"the top four hold {m.cr4:.0%}."
         )
     else:
         hhi_move = "Not enough disclosed deal values to measure concentration yet."
@@ -183,14 +191,35 @@ def build_context(warehouse: str, week: str) -> DigestContext:
     )
 
 
-_env_md = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True,
-                      lstrip_blocks=True)
-_env_html = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-                        lstrip_blocks=True)
+_loader = PackageLoader("pipelines.digest", "templates")
+_env_md = Environment(
+    loader=_loader,
+    autoescape=False,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env_html = Environment(
+    loader=_loader,
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 for _env in (_env_md, _env_html):
     _env.filters["money"] = money
     _env.filters["pct"] = lambda v: "—" if v is None or pd.isna(v) else f"{v:.0%}"
     _env.filters["num"] = lambda v: "—" if v is None or pd.isna(v) else f"{v:,.0f}"
+
+
+def safe_url(url) -> str:
+    """Links only to http(s) and file URLs; anything else (javascript:, data:) becomes '#'."""
+    text = str(url or "")
+    return text if text.lower().startswith(("http://", "https://", "file://")) else "#"
+
+
+for _env in (_env_md, _env_html):
+    _env.filters["safe_url"] = safe_url
 
 
 def _md_cell(value) -> str:
@@ -199,110 +228,17 @@ def _md_cell(value) -> str:
 
 _env_md.filters["cell"] = _md_cell
 
-MD_TEMPLATE = """# Compute Supply Intelligence — week {{ c.week }}
-_{{ c.start.strftime('%d %b') }} – {{ c.end.strftime('%d %b %Y') }}_
-
-**{{ c.headline | cell }}** {{ c.hhi_move }}
-
-## New deals this week
-{% if c.deals %}
-| Announced | Buyer | Provider | Type | Value | Capacity | Sources |
-|---|---|---|---|---|---|---|
-{% for d in c.deals %}
-| {{ d.announced_on }} | {{ d.buyer | cell }} | {{ d.provider | cell }} | {{ d.deal_type }}{% if d.expands %} ({{ d.expands }}){% endif %} | {{ d.value_text }} | {{ d.capacity }} | {% for s in d.sources %}[{{ s.source | cell }}]({{ s.url }}){% if not loop.last %}, {% endif %}{% endfor %} |
-{% endfor %}
-{% else %}
-No new compute deals were announced this week.
-{% endif %}
-
-## Market share of providers (compute capacity, contracted value)
-| Provider | All time | 90% interval | Deals |{% if c.ttm_label %} {{ c.ttm_label }} |{% endif %}
-
-|---|---|---|---|{% if c.ttm_label %}---|{% endif %}
-
-{% for s in c.shares_all %}
-| {{ s.provider | cell }} | {{ s.share | pct }} | {{ s.share_low | pct }}–{{ s.share_high | pct }} | {{ s.deals }} |{% if c.ttm_label %} {{ ttm.get(s.provider, '—') }} |{% endif %}
-
-{% endfor %}
-
-## Concentration by quarter (HHI, CR4)
-| Quarter | HHI | CR4 | Providers | Band |
-|---|---|---|---|---|
-{% for q in c.concentration %}
-| {{ q.period }} | {{ q.hhi | num }} | {{ q.cr4 | pct }} | {{ q.n_providers }} | {{ q.band }} |
-{% endfor %}
-
----
-Data quality: {{ c.quality.documents }} documents in the warehouse ({{ c.quality.documents_this_week }} fetched this week), {{ c.quality.mentions }} deal mentions, {{ c.quality.unresolved }} mentions with companies not in the gazetteer, {{ c.quality.failing_sources }} sources with failed fetches in the last run.
-{% for f in c.quality.failures %}
-- {{ f.source | cell }}: {{ f.url | cell }} — {{ f.error | cell }}
-{% endfor %}
-"""
-
-HTML_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Compute Supply Intelligence — {{ c.week }}</title>
-<style>
-body{font-family:-apple-system,Segoe UI,Roboto,sans-serif;max-width:760px;margin:0 auto;
-padding:12px;color:#1d232a;line-height:1.45}
-h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;width:100%;font-size:.9em;display:block;overflow-x:auto}
-th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #eee;vertical-align:top}
-.lead{font-size:1.05em}.muted{color:#667;font-size:.85em}
-</style></head><body>
-<h1>Compute Supply Intelligence — week {{ c.week }}</h1>
-<p class="muted">{{ c.start.strftime('%d %b') }} – {{ c.end.strftime('%d %b %Y') }}</p>
-<p class="lead"><strong>{{ c.headline }}</strong> {{ c.hhi_move }}</p>
-<h2>New deals this week</h2>
-{% if c.deals %}
-<table><tr><th>Announced</th><th>Buyer</th><th>Provider</th><th>Type</th><th>Value</th>
-<th>Capacity</th><th>Sources</th></tr>
-{% for d in c.deals %}
-<tr><td>{{ d.announced_on }}</td><td>{{ d.buyer }}</td><td>{{ d.provider }}</td>
-<td>{{ d.deal_type }}{% if d.expands %}<br><span class="muted">{{ d.expands }}</span>{% endif %}</td>
-<td>{{ d.value_text }}</td><td>{{ d.capacity }}</td>
-<td>{% for s in d.sources %}<a href="{{ s.url }}">{{ s.source }}</a>{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>
-{% endfor %}
-</table>
-{% else %}<p>No new compute deals were announced this week.</p>{% endif %}
-<h2>Market share of providers (compute capacity, contracted value)</h2>
-<table><tr><th>Provider</th><th>All time</th><th>90% interval</th><th>Deals</th>
-{% if c.ttm_label %}<th>{{ c.ttm_label }}</th>{% endif %}</tr>
-{% for s in c.shares_all %}
-<tr><td>{{ s.provider }}</td><td>{{ s.share | pct }}</td>
-<td>{{ s.share_low | pct }}–{{ s.share_high | pct }}</td><td>{{ s.deals }}</td>
-{% if c.ttm_label %}<td>{{ ttm.get(s.provider, '—') }}</td>{% endif %}</tr>
-{% endfor %}
-</table>
-<h2>Concentration by quarter</h2>
-<table><tr><th>Quarter</th><th>HHI</th><th>CR4</th><th>Providers</th><th>Band</th></tr>
-{% for q in c.concentration %}
-<tr><td>{{ q.period }}</td><td>{{ q.hhi | num }}</td><td>{{ q.cr4 | pct }}</td>
-<td>{{ q.n_providers }}</td><td>{{ q.band }}</td></tr>
-{% endfor %}
-</table>
-<p class="muted">Data quality: {{ c.quality.documents }} documents in the warehouse
-({{ c.quality.documents_this_week }} fetched this week), {{ c.quality.mentions }} deal mentions,
-{{ c.quality.unresolved }} mentions with companies not in the gazetteer,
-{{ c.quality.failing_sources }} sources with failed fetches in the last run.</p>
-{% if c.quality.failures %}<ul class="muted">
-{% for f in c.quality.failures %}<li>{{ f.source }}: {{ f.url }} — {{ f.error }}</li>{% endfor %}
-</ul>{% endif %}
-</body></html>
-"""
-
 
 def _ttm_map(ctx: DigestContext) -> dict[str, str]:
     return {s["provider"]: f"{s['share']:.0%}" for s in ctx.shares_ttm}
 
 
 def render_markdown(ctx: DigestContext) -> str:
-    return _env_md.from_string(MD_TEMPLATE).render(c=ctx, ttm=_ttm_map(ctx))
+    return _env_md.get_template("digest.md.j2").render(c=ctx, ttm=_ttm_map(ctx))
 
 
 def render_html(ctx: DigestContext) -> str:
-    return _env_html.from_string(HTML_TEMPLATE).render(c=ctx, ttm=_ttm_map(ctx))
+    return _env_html.get_template("digest.html.j2").render(c=ctx, ttm=_ttm_map(ctx))
 
 
 def write_digest(warehouse: str, week: str, out_dir: str | Path) -> dict[str, Path]:
