@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: install
+	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/csi run
 
 test: install

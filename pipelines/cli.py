@@ -156,10 +156,8 @@ def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
             "where market='compute_capacity' and metric='value_usd' and period='all'"
         ).fetchone()
     console.print(f"\n[bold]Compute Supply Intelligence[/bold] — run finished in {elapsed:.0f} s")
-    console.print(
-        f"documents read: {docs}   fetch failures (last run): {failed}   "
-        f"deal mentions: {mentions}   deals: {deals} ({capacity} compute-capacity)"
-    )
+    console.print(f"documents read: {docs}   fetch failures (last run): {failed}")
+    console.print(f"deal mentions: {mentions}   deals: {deals} ({capacity} compute-capacity)")
     table = Table(title="Top providers by contracted value (all time)")
     for col in ("provider", "contracted", "share", "deals"):
         table.add_column(col, justify="left" if col == "provider" else "right")

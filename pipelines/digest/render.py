@@ -139,6 +139,7 @@ def build_context(warehouse: str, week: str) -> DigestContext:
     deal_rows = []
     for d in deals.to_dict("records"):
         links = bridge[bridge.deal_id == d["deal_id"]]
+        d["announced_on"] = pd.Timestamp(d["announced_on"]).date()
         d["value_text"] = money(d["value_usd"], d["value_qualifier"])
         d["capacity"] = _capacity(d)
         d["sources"] = [
