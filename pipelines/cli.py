@@ -44,7 +44,11 @@ class _Progress(logging.Handler):
         step = meta.get("step_key") or ""
         event = meta.get("dagster_event")
         kind = getattr(event, "event_type_value", None)
-        if kind == "STEP_START":
+        if kind == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if not data.passed:  # passing checks stay quiet; see them in the UI
+                err.print(f"  [yellow]check failed[/yellow]: {data.check_name}")
+        elif kind == "STEP_START":
             self.started[step] = time.monotonic()
             err.print(f"[bold]▶ {step}[/bold]")
         elif kind == "STEP_SUCCESS":
@@ -94,10 +98,9 @@ def run(
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from None
 
-    from dagster import Definitions, in_process_executor, logger
+    from dagster import logger
 
-    from pipelines.definitions import ALL_ASSETS
-    from pipelines.defs.dbt import dbt_resource
+    from pipelines.definitions import run_everything
 
     @logger(description="short progress lines on stderr")
     def progress(_init_context):
@@ -105,24 +108,21 @@ def run(
         lg.addHandler(_Progress())
         return lg
 
-    defs = Definitions(
-        assets=ALL_ASSETS,
-        resources={"csi": csi, "dbt": dbt_resource()},
-        loggers={"progress": progress},
-        executor=in_process_executor,
-    )
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     started = time.monotonic()
-    job = defs.resolve_implicit_global_asset_job_def()
     # dbt's own output (dagster-dbt echoes it to stdout) goes to a log file, not the screen
     log_path = Path(wh).parent / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+        first, second, _ = run_everything(
+            csi,
+            instance=instance,
+            run_config={"loggers": {"progress": {}}},
+            loggers={"progress": progress},
         )
+    result_ok = first.success and second is not None and second.success
     elapsed = time.monotonic() - started
-    if not result.success:
+    if not result_ok:
         err.print(
             f"[red]run failed after {elapsed:.0f} s[/red]; see the step errors above "
             f"and the full log in {log_path}"
@@ -231,11 +231,13 @@ def digest(
 @sources_app.command("check")
 def sources_check(
     files: list[Path] = typer.Argument(None, help="sources files (default: sources/*.yaml)"),
+    warehouse: Path | None = WarehouseOpt,
 ) -> None:
-    """Validate sources files and list their sources."""
+    """Validate sources files; list each source with its last success and failure."""
     from pipelines.ingest.runner import SHIPPED_SOURCES
     from pipelines.ingest.specs import SourcesError, load_sources
 
+    history = _fetch_history(warehouse)
     targets = files or sorted(SHIPPED_SOURCES.parent.glob("*.yaml"))
     bad = 0
     for path in targets:
@@ -246,11 +248,48 @@ def sources_check(
             err.print(f"[red]✗ {exc}[/red]", highlight=False)
             continue
         console.print(f"[green]✓[/green] {path}: {len(parsed.sources)} sources")
+        table = Table(show_edge=False)
+        for col in ("source", "kind", "cadence", "last success", "last failure"):
+            table.add_column(col, overflow="fold")
         for spec in parsed.sources:
-            where = getattr(spec, "url", None) or getattr(spec, "path", None) or ""
-            console.print(f"    {spec.name:<24} {spec.kind:<11} {where}", highlight=False)
+            ok, fail, error = history.get(spec.name, (None, None, None))
+            failure = f"{fail:%Y-%m-%d %H:%M} {error or ''}".strip() if fail else "—"
+            table.add_row(
+                spec.name,
+                spec.kind,
+                spec.cadence,
+                f"{ok:%Y-%m-%d %H:%M}" if ok else "never",
+                failure[:120],
+            )
+        console.print(table)
+    if not history:
+        console.print("(no fetch history yet: run `csi run` to fill it)")
     if bad:
         raise typer.Exit(1)
+
+
+def _fetch_history(warehouse: Path | None) -> dict:
+    """Per source: (last success, last failure, that failure's error) from raw.fetch_log."""
+    import duckdb
+
+    from pipelines.warehouse import connect
+
+    try:
+        with connect(warehouse, read_only=True) as con:
+            rows = con.execute(
+                """
+                select source,
+                  max(attempted_at) filter (
+                    where outcome in ('stored', 'duplicate', 'unchanged', 'ok')),
+                  max(attempted_at) filter (where outcome in ('http_error', 'error', 'skipped')),
+                  arg_max(error, attempted_at) filter (
+                    where outcome in ('http_error', 'error', 'skipped'))
+                from raw.fetch_log group by source
+                """
+            ).fetchall()
+    except (FileNotFoundError, duckdb.Error):
+        return {}
+    return {r[0]: r[1:] for r in rows}
 
 
 def main() -> None:

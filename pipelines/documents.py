@@ -47,6 +47,7 @@ def parse_new_documents(
                    d.fetched_at, b.body
             from raw.documents d join raw.bodies b using (sha256)
             where d.document_id not in (select document_id from raw.parsed_documents)
+              and d.kind <> 'xbrl_facts'  -- company facts are data (raw.xbrl_facts), not text
             order by d.document_id
             """
         ).fetchall()

@@ -6,8 +6,10 @@ DuckDB allows one read-write process or many read-only ones, never both.
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,6 +61,28 @@ create table if not exists raw.fetch_log (
     elapsed_ms double,
     bytes bigint,
     document_id varchar
+);
+
+-- SEC XBRL company facts (xbrl_facts sources) as tidy rows; re-fetching upserts, never duplicates.
+create table if not exists raw.xbrl_facts (
+    fact_id varchar primary key,       -- 'cik|taxonomy:concept|unit|start|end|form|accession'
+    cik bigint not null,
+    company varchar,                   -- entityName in the companyfacts file
+    taxonomy varchar not null,         -- us-gaap | ifrs-full | dei ...
+    concept varchar not null,          -- e.g. PaymentsToAcquirePropertyPlantAndEquipment
+    unit varchar not null,             -- e.g. USD
+    fiscal_year integer,               -- SEC 'fy': fiscal year of the FILING, not of the period
+    fiscal_period varchar,             -- SEC 'fp': FY | Q1 | Q2 | Q3 | Q4 (of the filing)
+    period_start date,                 -- NULL for instant facts
+    period_end date not null,
+    value double not null,
+    form varchar,                      -- 10-K, 10-Q, 20-F ...
+    filed date,
+    accession varchar not null,        -- accession number of the filing that reported it
+    frame varchar,                     -- SEC calendar frame (CY2024), set on one fact per period
+    source varchar not null,
+    document_id varchar,               -- the companyfacts document the row was read from
+    loaded_at timestamp not null
 );
 
 create table if not exists raw.parsed_documents (
@@ -114,22 +138,124 @@ def warehouse_path(path: str | os.PathLike | None = None) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
+def snapshot_path(path: str | os.PathLike | None = None) -> Path:
+    """Where the copy of the last completed run lives (read when a writer is busy)."""
+    target = warehouse_path(path)
+    return target.with_name(f"{target.stem}.snapshot{target.suffix}")
+
+
+def _lock_path(target: Path) -> Path:
+    return target.with_name(f"{target.name}.lock")
+
+
+# Warehouse files this process holds the write lock on, with a nesting depth.
+_HELD: dict[Path, list[int]] = {}
+
+
+@contextmanager
+def write_lock(
+    path: str | os.PathLike | None = None, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Path]:
+    """Hold the warehouse's exclusive write lock (an advisory flock beside the file).
+
+    Writers wait for each other and for readers instead of failing on DuckDB's file lock;
+    re-entrant within a process. Released by the OS if the process dies.
+    """
+    target = warehouse_path(path)
+    if target in _HELD:
+        _HELD[target][1] += 1
+        try:
+            yield target
+        finally:
+            _HELD[target][1] -= 1
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(_lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(f"waiting for another process to finish with {target}")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD[target] = [fd, 1]
+        try:
+            yield target
+        finally:
+            del _HELD[target]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _shared_lock(target: Path, wait: bool) -> Iterator[bool]:
+    """A reader's shared lock; yields False (without waiting) when a writer holds the file."""
+    if target in _HELD:  # this process is the writer: its own reads are consistent
+        yield True
+        return
+    fd = os.open(_lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def connect(
     path: str | os.PathLike | None = None, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse for the duration of a ``with`` block."""
+    """Open the warehouse for the duration of a ``with`` block.
+
+    Writers take the write lock first. Readers take a shared lock, so a writer waits for
+    them rather than failing; if a writer is busy, readers get the snapshot of the last
+    completed run instead (or wait for the writer when there is no snapshot yet).
+    """
     target = warehouse_path(path)
-    if read_only and not target.exists():
+    if not read_only:
+        with write_lock(target):
+            con = duckdb.connect(str(target))
+            try:
+                yield con
+            finally:
+                con.close()
+        return
+    if not target.exists():
         raise FileNotFoundError(
             f"warehouse {target} does not exist yet: run `csi run` (or `make run`) first"
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(target), read_only=read_only)
-    try:
-        yield con
-    finally:
-        con.close()
+    snapshot = snapshot_path(target)
+    with _shared_lock(target, wait=not snapshot.exists()) as got_main:
+        source = target if got_main else snapshot
+        con = duckdb.connect(str(source), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
+    """Copy the warehouse, as it is now, to the snapshot readers use while a run writes."""
+    target = warehouse_path(path)
+    snapshot = snapshot_path(target)
+    with write_lock(target):
+        con = duckdb.connect(str(target))
+        try:
+            con.execute("checkpoint")  # fold the WAL into the file before copying it
+        finally:
+            con.close()
+        tmp = snapshot.with_name(snapshot.name + ".tmp")
+        shutil.copyfile(target, tmp)
+        os.replace(tmp, snapshot)  # readers see the old or the new snapshot, never half
+    return snapshot
 
 
 def ensure_raw_schema(path: str | os.PathLike | None = None) -> None:

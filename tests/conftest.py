@@ -16,21 +16,12 @@ def recorded_run(tmp_path_factory):
 
     Returns (warehouse path, digest folder, Dagster result).
     """
-    from dagster import materialize
-
-    from pipelines.definitions import ALL_ASSETS
-    from pipelines.defs.dbt import dbt_resource
+    from pipelines.definitions import run_everything
     from pipelines.defs.resources import CsiSettings
 
     root = tmp_path_factory.mktemp("recorded_run")
     warehouse = str(root / "warehouse.duckdb")
     digests = str(root / "digests")
-    result = materialize(
-        ALL_ASSETS,
-        resources={
-            "csi": CsiSettings(warehouse=warehouse, digest_dir=digests),
-            "dbt": dbt_resource(),
-        },
-    )
-    assert result.success
-    return warehouse, digests, result
+    first, second, week = run_everything(CsiSettings(warehouse=warehouse, digest_dir=digests))
+    assert first.success and second is not None and second.success
+    return warehouse, digests, (first, second, week)

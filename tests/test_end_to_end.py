@@ -31,9 +31,14 @@ def deal(warehouse: str, buyer: str, provider: str, deal_type: str):
 
 
 def test_every_stage_materialized(recorded_run):
-    _, _, result = recorded_run
-    keys = {"/".join(e.asset_key.path) for e in result.get_asset_materialization_events()}
+    _, _, (refresh, digest, week) = recorded_run
+    keys = {
+        "/".join(e.asset_key.path)
+        for result in (refresh, digest)
+        for e in result.get_asset_materialization_events()
+    }
     for expected in (
+        "source_catalog",
         "raw_documents",
         "parsed_documents",
         "deal_mentions",
@@ -41,9 +46,14 @@ def test_every_stage_materialized(recorded_run):
         "marts/bridge_deal_documents",
         "market_share",
         "concentration",
+        "warehouse_snapshot",
         "weekly_digest",
     ):
         assert expected in keys
+    assert week == "2026-04-06"  # the week of the latest recorded deal (Meta–CoreWeave)
+    checks = {e.check_name: e.passed for e in refresh.get_asset_check_evaluations()}
+    assert checks["mentions_match_schema"] is True
+    assert checks["sources_fresh"] is True  # everything was just fetched
 
 
 def test_documents_and_fetch_log(recorded_run):

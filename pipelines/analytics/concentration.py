@@ -139,7 +139,11 @@ def market_share(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compute (market_share, concentration) tables for one market."""
     types = MARKETS[market]
-    scope = deals[deals["deal_type"].isin(types)].reset_index(drop=True)
+    # sorted so the seeded bootstrap gives the same intervals whatever order rows arrive in
+    scope = deals[deals["deal_type"].isin(types)]
+    if "deal_id" in scope.columns:
+        scope = scope.sort_values("deal_id", kind="stable")
+    scope = scope.reset_index(drop=True)
     rng = np.random.default_rng(seed)
     members = period_members(scope["announced_on"]) if len(scope) else {}
     share_rows, conc_rows = [], []

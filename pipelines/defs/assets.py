@@ -1,26 +1,29 @@
 """Python assets: documents, extraction, analytics and the digest. Thin wrappers only."""
 
+import base64
+from datetime import UTC, date, datetime, timedelta
+
 import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
-    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
-    AssetSpec,
     MaterializeResult,
     MetadataValue,
+    WeeklyPartitionsDefinition,
     asset,
-    multi_asset,
+    asset_check,
 )
 
-from pipelines.analytics.concentration import compute_all
-from pipelines.digest.render import latest_week, write_digest
+from pipelines.digest.delivery import deliver_pending, pending_deliveries
+from pipelines.digest.render import iso_week, parse_week, write_digest
 from pipelines.documents import extract_new_mentions, parse_new_documents
+from pipelines.extract.schema import MentionValidationError, validate_mentions
 from pipelines.ingest.runner import ingest
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, publish_snapshot
 
-from .resources import CsiSettings
+from .resources import CsiSettings, SmtpResource
 
 FCT_DEALS = AssetKey(["marts", "fct_deals"])
 WAREHOUSE_POOL = "warehouse"  # one writer at a time: DuckDB allows a single read-write process
@@ -32,7 +35,45 @@ def _md_table(df: pd.DataFrame, limit: int = 10) -> MetadataValue:
     return MetadataValue.md(df.head(limit).to_markdown(index=False))
 
 
-@asset(group_name="documents", pool=WAREHOUSE_POOL)
+CADENCE = {
+    "hourly": timedelta(hours=1),
+    "daily": timedelta(days=1),
+    "weekly": timedelta(days=7),
+    "monthly": timedelta(days=31),
+}
+
+
+@asset(group_name="sources", pool=WAREHOUSE_POOL)
+def source_catalog(context: AssetExecutionContext, csi: CsiSettings) -> MaterializeResult:
+    """The declared sources (validated sources file) as raw.sources, for freshness checks."""
+    sources = csi.load_sources()
+    rows = [
+        {
+            "source": spec.name,
+            "kind": spec.kind,
+            "genre": spec.document_genre,
+            "cadence": spec.cadence,
+            "location": str(getattr(spec, "url", None) or getattr(spec, "path", "") or ""),
+            "enabled": spec.enabled,
+            "sources_file": str(sources.path),
+        }
+        for spec in sources.sources
+    ]
+    frame = pd.DataFrame(rows)
+    with connect(csi.warehouse_file) as con:
+        con.execute("create schema if not exists raw")
+        con.register("catalog", frame)
+        con.execute("create or replace table raw.sources as select * from catalog")
+    return MaterializeResult(
+        metadata={
+            "sources_file": MetadataValue.path(str(sources.path)),
+            "sources": len(rows),
+            "catalog": _md_table(frame[["source", "kind", "cadence", "location"]], 100),
+        }
+    )
+
+
+@asset(group_name="documents", deps=[source_catalog], pool=WAREHOUSE_POOL)
 def raw_documents(context: AssetExecutionContext, csi: CsiSettings) -> MaterializeResult:
     """Documents fetched from every declared source (replayed or live), stored once by content."""
     sources = csi.load_sources()
@@ -77,102 +118,133 @@ def parsed_documents(context: AssetExecutionContext, csi: CsiSettings) -> Materi
     )
 
 
-@asset(
-    group_name="extraction",
-    deps=[parsed_documents],
-    pool=WAREHOUSE_POOL,
-    check_specs=[AssetCheckSpec("mentions_schema_valid", asset="deal_mentions")],
-)
-def deal_mentions(context: AssetExecutionContext, csi: CsiSettings):
+@asset(group_name="extraction", deps=[parsed_documents], pool=WAREHOUSE_POOL)
+def deal_mentions(context: AssetExecutionContext, csi: CsiSettings) -> MaterializeResult:
     """Deal mentions (parties, value, type, evidence) extracted from new documents."""
     report, frame = extract_new_mentions(csi.warehouse_file, progress=context.log.info)
     for failure in report.failures:
         context.log.warning(f"extraction failed: {failure}")
-    preview = (
-        frame[["buyer", "provider", "deal_type", "value_usd", "value_qualifier"]]
-        if len(frame)
-        else pd.DataFrame()
-    )
-    yield MaterializeResult(
+    columns = ["buyer", "provider", "deal_type", "value_usd", "value_qualifier", "evidence"]
+    return MaterializeResult(
         metadata={
             "documents_processed": report.processed,
             "new_mentions": report.produced,
             "failures": len(report.failures),
-            "preview": _md_table(preview, 20),
+            "preview": _md_table(frame[columns] if len(frame) else pd.DataFrame(), 20),
         }
     )
-    # validate_mentions raised before anything was written if the schema failed; reaching
-    # here means the new rows passed the pandera schema.
-    yield AssetCheckResult(
-        check_name="mentions_schema_valid",
-        passed=not report.failures,
+
+
+@asset_check(asset=deal_mentions, description="Every stored mention passes the pandera schema.")
+def mentions_match_schema(csi: CsiSettings) -> AssetCheckResult:
+    with connect(csi.warehouse_file, read_only=True) as con:
+        stored = con.execute("select * from raw.deal_mentions").df()
+    try:
+        validate_mentions(stored)
+    except MentionValidationError as exc:
+        return AssetCheckResult(
+            passed=False, metadata={"rows": len(stored), "failures": MetadataValue.md(str(exc))}
+        )
+    return AssetCheckResult(passed=True, metadata={"rows": len(stored)})
+
+
+@asset_check(
+    asset=raw_documents,
+    description="Each source answered within its declared cadence (warns when silent).",
+)
+def sources_fresh(csi: CsiSettings) -> AssetCheckResult:
+    sources = csi.load_sources()
+    with connect(csi.warehouse_file, read_only=True) as con:
+        last_ok = dict(
+            con.execute(
+                "select source, max(attempted_at) from raw.fetch_log "
+                "where outcome in ('stored', 'duplicate', 'unchanged', 'ok') group by source"
+            ).fetchall()
+        )
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows, stale = [], []
+    for spec in sources.sources:
+        if not spec.enabled:
+            continue
+        seen = last_ok.get(spec.name)
+        late = seen is None or now - seen > CADENCE[spec.cadence] * 1.5
+        rows.append(
+            {"source": spec.name, "cadence": spec.cadence, "last_success": str(seen), "stale": late}
+        )
+        if late:
+            stale.append(spec.name)
+    return AssetCheckResult(
+        passed=not stale,
         severity=AssetCheckSeverity.WARN,
-        metadata={"rows_validated": len(frame), "documents_failed": len(report.failures)},
+        metadata={
+            "stale_sources": ", ".join(stale) or "none",
+            "sources": _md_table(pd.DataFrame(rows), 100),
+        },
     )
 
 
-@multi_asset(
-    specs=[
-        AssetSpec(
-            "market_share",
-            group_name="analytics",
-            deps=[FCT_DEALS],
-            description="Providers' share of contracted value, MW and GPUs per period, "
-            "with 90% bootstrap intervals (analytics.market_share).",
-        ),
-        AssetSpec(
-            "concentration",
-            group_name="analytics",
-            deps=[FCT_DEALS],
-            description="HHI, CR4 and merger-guideline band per period and metric "
-            "(analytics.concentration).",
-        ),
-    ],
+@asset(group_name="warehouse", deps=["market_share", "concentration"], pool=WAREHOUSE_POOL)
+def warehouse_snapshot(csi: CsiSettings) -> MaterializeResult:
+    """A copy of the warehouse as of the last completed run; readers use it while a run writes."""
+    path = publish_snapshot(csi.warehouse_file)
+    return MaterializeResult(
+        metadata={"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size}
+    )
+
+
+WEEKS = WeeklyPartitionsDefinition(start_date="2023-01-02", day_offset=1, timezone="UTC")
+
+
+def week_of_partition(key: str) -> str:
+    """Partition key (the Monday, YYYY-MM-DD) → ISO week (YYYY-Www)."""
+    return iso_week(date.fromisoformat(key))
+
+
+def partition_for_week(week: str) -> str:
+    return parse_week(week)[0].isoformat()
+
+
+@asset(
+    group_name="digest",
+    partitions_def=WEEKS,
+    deps=["market_share", "concentration", FCT_DEALS],
     pool=WAREHOUSE_POOL,
 )
-def market_analytics(context: AssetExecutionContext, csi: CsiSettings):
-    """Market share and concentration of providers."""
-    with connect(csi.warehouse_file) as con:
-        deals = con.execute("select * from marts.fct_deals").df()
-    shares, conc = compute_all(deals)
-    with connect(csi.warehouse_file) as con:
-        con.execute("create schema if not exists analytics")
-        con.register("shares_df", shares)
-        con.register("conc_df", conc)
-        con.execute("create or replace table analytics.market_share as select * from shares_df")
-        con.execute("create or replace table analytics.concentration as select * from conc_df")
-    all_time = shares[(shares.period == "all") & (shares.metric == "value_usd")]
-    all_time = all_time.sort_values("share", ascending=False)
-    yield MaterializeResult(
-        asset_key="market_share",
-        metadata={
-            "rows": len(shares),
-            "all_time_value_share": _md_table(
-                all_time[["market", "provider", "amount", "share", "deals"]], 15
-            ),
-        },
-    )
-    headline = conc[(conc.period == "all") & (conc.metric == "value_usd")]
-    yield MaterializeResult(
-        asset_key="concentration",
-        metadata={
-            "rows": len(conc),
-            "all_time": _md_table(headline[["market", "hhi", "cr4", "n_providers", "band"]]),
-        },
-    )
-
-
-@asset(group_name="digest", deps=["market_share", "concentration", FCT_DEALS])
-def weekly_digest(context: AssetExecutionContext, csi: CsiSettings) -> MaterializeResult:
-    """The weekly brief (Markdown + HTML) for one ISO week."""
-    week = csi.digest_week or latest_week(csi.warehouse_file)
+def weekly_digest(
+    context: AssetExecutionContext, csi: CsiSettings, smtp: SmtpResource
+) -> MaterializeResult:
+    """The weekly brief (Markdown, HTML, PNG charts) for one ISO week, emailed if configured."""
+    week = week_of_partition(context.partition_key)
     paths = write_digest(csi.warehouse_file, week, csi.digest_dir)
     markdown = paths["md"].read_text(encoding="utf-8")
+    ctx_charts = {k: v for k, v in paths.items() if k not in ("md", "html")}
+    # the UI has no image type: embed the charts in the Markdown as data URIs
+    inline = {
+        name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+        for name, path in ctx_charts.items()
+    }
+    ui_markdown = markdown
+    for name, path in ctx_charts.items():
+        ui_markdown = ui_markdown.replace(f"]({path.name})", f"]({inline[name]})")
+    delivery = deliver_pending(csi.warehouse_file, csi.digest_dir, week, smtp.settings())
+    for line in delivery.log:
+        (context.log.warning if "failed" in line else context.log.info)(line)
     return MaterializeResult(
         metadata={
             "week": week,
             "markdown_path": MetadataValue.path(str(paths["md"])),
             "html_path": MetadataValue.path(str(paths["html"])),
-            "digest": MetadataValue.md(markdown),
+            "email": delivery.summary,
+            "digest": MetadataValue.md(ui_markdown),
         }
+    )
+
+
+@asset_check(asset=weekly_digest, description="No digest is waiting for a failed email send.")
+def digests_delivered(csi: CsiSettings) -> AssetCheckResult:
+    pending = pending_deliveries(csi.warehouse_file)
+    return AssetCheckResult(
+        passed=not pending,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"pending_weeks": ", ".join(pending) or "none"},
     )

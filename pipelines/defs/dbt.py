@@ -18,7 +18,7 @@ from dagster_dbt import (
 )
 
 from pipelines.defs.resources import CsiSettings
-from pipelines.warehouse import PROJECT_ROOT, warehouse_path
+from pipelines.warehouse import PROJECT_ROOT, warehouse_path, write_lock
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -97,20 +97,26 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, csi: C
     """dbt build: staging, intermediate and marts models, seeds and their tests."""
     previous = os.environ.get("CSI_WAREHOUSE")
     os.environ["CSI_WAREHOUSE"] = csi.warehouse_file  # dbt's profile reads it
-    try:
+    # dbt opens the DuckDB file itself: hold the warehouse write lock for its whole run
+    with write_lock(csi.warehouse_file, on_wait=context.log.info):
         invocation = dbt.cli(["build"], context=context)
-        yield from invocation.stream()
+        try:
+            yield from invocation.stream()
+        finally:
+            _restore_env(previous)
         statuses = Counter(
             r["status"] for r in invocation.get_artifact("run_results.json")["results"]
         )
         context.log.info(
             "dbt build: " + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
         )
-    finally:
-        if previous is None:
-            os.environ.pop("CSI_WAREHOUSE", None)
-        else:
-            os.environ["CSI_WAREHOUSE"] = previous
+
+
+def _restore_env(previous: str | None) -> None:
+    if previous is None:
+        os.environ.pop("CSI_WAREHOUSE", None)
+    else:
+        os.environ["CSI_WAREHOUSE"] = previous
 
 
 def dbt_resource() -> DbtCliResource:

@@ -39,3 +39,12 @@ class CsiSettings(ConfigurableResource):
 
     def load_sources(self) -> SourcesFile:
         return load_sources(self.sources_file)
+
+
+class SmtpResource(ConfigurableResource):
+    """Email delivery, configured from CSI_SMTP_* environment variables at run time."""
+
+    def settings(self):
+        from pipelines.digest.delivery import SmtpSettings
+
+        return SmtpSettings.from_env()

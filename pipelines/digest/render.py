@@ -7,6 +7,7 @@ evidence, company names from documents) can never inject markup.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from pipelines.digest.charts import concentration_chart, share_chart
 from pipelines.warehouse import connect
 
 QUALIFIER_WORDS = {"up_to": "up to ", "at_least": "at least ", "approx": "about ", "exact": ""}
@@ -78,6 +80,8 @@ class DigestContext:
     concentration: list[dict]
     hhi_move: str
     quality: dict
+    changes: list[str]
+    charts: dict[str, bytes]
 
 
 def build_context(warehouse: str, week: str) -> DigestContext:
@@ -95,7 +99,8 @@ def build_context(warehouse: str, week: str) -> DigestContext:
             [start, end],
         ).df()
         earlier = con.execute(
-            "select deal_id, announced_on, value_usd, value_qualifier from marts.fct_deals"
+            "select deal_id, announced_on, buyer, provider, value_usd, value_qualifier "
+            "from marts.fct_deals"
         ).df()
         shares = con.execute(
             "select * from analytics.market_share where market = 'compute_capacity' "
@@ -177,19 +182,55 @@ def build_context(warehouse: str, week: str) -> DigestContext:
     else:
         hhi_move = "Not enough disclosed deal values to measure concentration yet."
     quality["failures"] = failures.to_dict("records")
+    changes = _changes(earlier, deal_rows, start)
+    shares_all = shares[shares.period == "all"].to_dict("records")
+    shares_ttm = shares[shares.period == ttm_label].to_dict("records") if ttm_label else []
+    charts = {
+        "market-share": share_chart(
+            shares_ttm or shares_all,
+            f"Provider share, {ttm_label or 'all time'} (compute capacity, value)",
+        ),
+        "concentration": concentration_chart(
+            quarters.to_dict("records"), "Concentration by quarter (compute capacity, value)"
+        ),
+    }
     return DigestContext(
         week=week,
         start=start,
         end=end,
         deals=deal_rows,
         headline=headline,
-        shares_all=shares[shares.period == "all"].to_dict("records"),
-        shares_ttm=shares[shares.period == ttm_label].to_dict("records") if ttm_label else [],
+        shares_all=shares_all,
+        shares_ttm=shares_ttm,
         ttm_label=ttm_label,
         concentration=quarters.to_dict("records"),
         hhi_move=hhi_move,
         quality=quality,
+        changes=changes,
+        charts={k: v for k, v in charts.items() if v},
     )
+
+
+def _changes(all_deals: pd.DataFrame, this_week: list[dict], start: date) -> list[str]:
+    """What changed since last week, in short sentences."""
+    dates = pd.to_datetime(all_deals["announced_on"]).dt.date
+    last_week = int(((dates >= start - timedelta(days=7)) & (dates < start)).sum())
+    out = [
+        f"{len(this_week)} new deal{'s' if len(this_week) != 1 else ''} this week, "
+        f"{last_week} the week before."
+    ]
+    before = all_deals[dates < start]
+    known_pairs = set(zip(before["buyer"], before["provider"], strict=True))
+    known_providers = set(before["provider"])
+    for d in this_week:
+        if d["provider"] not in known_providers:
+            out.append(f"{d['provider']} appears as a provider for the first time.")
+        elif (d["buyer"], d["provider"]) not in known_pairs:
+            out.append(f"First deal between {d['buyer']} and {d['provider']}.")
+    value = sum(d["value_usd"] for d in this_week if not pd.isna(d["value_usd"]))
+    if value:
+        out.append(f"Disclosed value announced this week: {money(value)}.")
+    return out
 
 
 _loader = PackageLoader("pipelines.digest", "templates")
@@ -234,12 +275,25 @@ def _ttm_map(ctx: DigestContext) -> dict[str, str]:
     return {s["provider"]: f"{s['share']:.0%}" for s in ctx.shares_ttm}
 
 
-def render_markdown(ctx: DigestContext) -> str:
-    return _env_md.get_template("digest.md.j2").render(c=ctx, ttm=_ttm_map(ctx))
+def chart_filename(week: str, name: str) -> str:
+    return f"{week}-{name}.png"
+
+
+def render_markdown(ctx: DigestContext, chart_links: dict[str, str] | None = None) -> str:
+    """Markdown; charts are linked (by default to the PNG files written beside it)."""
+    links = chart_links or {name: chart_filename(ctx.week, name) for name in ctx.charts}
+    return _env_md.get_template("digest.md.j2").render(c=ctx, ttm=_ttm_map(ctx), charts=links)
 
 
 def render_html(ctx: DigestContext) -> str:
-    return _env_html.get_template("digest.html.j2").render(c=ctx, ttm=_ttm_map(ctx))
+    """One self-contained HTML file: charts embedded as data URIs."""
+    embedded = {
+        name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        for name, png in ctx.charts.items()
+    }
+    return _env_html.get_template("digest.html.j2").render(
+        c=ctx, ttm=_ttm_map(ctx), charts=embedded
+    )
 
 
 def write_digest(warehouse: str, week: str, out_dir: str | Path) -> dict[str, Path]:
@@ -247,6 +301,9 @@ def write_digest(warehouse: str, week: str, out_dir: str | Path) -> dict[str, Pa
     out = Path(out_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     paths = {"md": out / f"{ctx.week}.md", "html": out / f"{ctx.week}.html"}
+    for name, png in ctx.charts.items():
+        paths[name] = out / chart_filename(ctx.week, name)
+        paths[name].write_bytes(png)
     paths["md"].write_text(render_markdown(ctx), encoding="utf-8")
     paths["html"].write_text(render_html(ctx), encoding="utf-8")
     return paths
