@@ -57,7 +57,8 @@ class _Progress(logging.Handler):
         elif kind == "STEP_FAILURE":
             error = getattr(event.event_specific_data, "error", None)
             detail = error.message.strip() if error else meta.get("orig_message", "")
-            err.print(f"[red]✗ {step}[/red]: {detail}", markup=False, highlight=False)
+            err.print(f"[red]✗ {step}[/red]:", end=" ")
+            err.print(detail, markup=False, highlight=False)
         elif event is None and step and record.levelno >= logging.INFO:
             message = meta.get("orig_message") or record.getMessage()
             if step == "warehouse_models" and not message.startswith("dbt build:"):
@@ -73,6 +74,9 @@ def run(
     warehouse: Path | None = WarehouseOpt,
     live: bool = typer.Option(False, "--live", help="fetch over the network (no recordings)"),
     digest_dir: Path | None = typer.Option(None, "--out", help="digest folder (data/digests)"),
+    full_refresh: bool = typer.Option(
+        False, "--full-refresh", help="rebuild incremental dbt models from scratch"
+    ),
 ) -> None:
     """Materialize every asset: fetch, parse, extract, dbt build, analytics, digest."""
     wh = _set_warehouse(warehouse)
@@ -81,7 +85,7 @@ def run(
     from pipelines.defs.resources import CsiSettings
     from pipelines.ingest.specs import SourcesError, load_sources
 
-    settings = {"warehouse": wh, "live": live}
+    settings = {"warehouse": wh, "live": live, "dbt_full_refresh": full_refresh}
     if sources is not None:
         try:
             load_sources(sources)
@@ -226,6 +230,39 @@ def digest(
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from None
     console.print(f"wrote {paths['md']}\nwrote {paths['html']}")
+
+
+@app.command()
+def record(
+    sources: Path | None = typer.Option(
+        None, "--sources", help="sources YAML (default: the shipped sources/live.yaml)"
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="recordings folder (default: recordings/ beside the sources file)"
+    ),
+) -> None:
+    """Refresh recordings from the live web: fetch every http source, write bodies + index."""
+    from pipelines.ingest.record import record_sources
+    from pipelines.ingest.runner import SHIPPED_SOURCES
+    from pipelines.ingest.specs import SourcesError, load_sources
+
+    try:
+        parsed = load_sources(sources or SHIPPED_SOURCES)
+    except SourcesError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    target = out or parsed.base_dir / "recordings"
+    report = record_sources(
+        parsed, target, progress=lambda m: err.print(f"  {m}", markup=False, highlight=False)
+    )
+    console.print(
+        f"recordings in {report.recordings_dir}: {len(report.written)} new, "
+        f"{len(report.updated)} refreshed, {len(report.failures)} failed"
+    )
+    for failure in report.failures[:20]:
+        err.print(f"  [yellow]{failure}[/yellow]", highlight=False)
+    if report.failures and not (report.written or report.updated):
+        raise typer.Exit(1)
 
 
 @sources_app.command("check")

@@ -14,7 +14,7 @@ from dagster import (
 
 from pipelines.defs.analytics_assets import market_analytics
 from pipelines.defs.assets import (
-    WEEKS,
+    WEEKS,  # weekly jobs infer their partitions from weekly_digest
     deal_mentions,
     digests_delivered,
     mentions_match_schema,
@@ -25,7 +25,11 @@ from pipelines.defs.assets import (
     warehouse_snapshot,
     weekly_digest,
 )
-from pipelines.defs.automation import daily_refresh_schedule, report_run_failures
+from pipelines.defs.automation import (
+    daily_refresh_schedule,
+    report_run_failures,
+    sec_filings_sensor,
+)
 from pipelines.defs.dbt import dbt_resource, warehouse_models
 from pipelines.defs.resources import CsiSettings, SmtpResource
 from pipelines.warehouse import connect
@@ -51,13 +55,11 @@ refresh_job = define_asset_job(
 weekly_job = define_asset_job(
     "weekly_refresh_and_digest",
     selection=AssetSelection.all(),
-    partitions_def=WEEKS,
     description="Everything, then the digest of one ISO week (the partition).",
 )
 digest_job = define_asset_job(
     "weekly_digest_only",
     selection=DIGEST,
-    partitions_def=WEEKS,
     description="Write (and email) the digest of one week from the current warehouse.",
 )
 weekly_schedule = build_schedule_from_partitioned_job(
@@ -79,7 +81,7 @@ def build_definitions(settings: CsiSettings | None = None, loggers: dict | None 
         asset_checks=ALL_CHECKS,
         jobs=[refresh_job, weekly_job, digest_job],
         schedules=[daily_refresh_schedule(refresh_job), weekly_schedule],
-        sensors=[report_run_failures],
+        sensors=[report_run_failures, sec_filings_sensor],
         resources=resources(settings),
         loggers=loggers,
         # One process, steps in order: every step writes the same DuckDB file.

@@ -71,6 +71,15 @@ MENTIONS = [
 # fmt: on
 
 
+XBRL_FACTS = [
+    # fact_id, cik, entity name, period_start, period_end, value, form, filed, accession
+    ("m1", 1326801, "Meta Platforms, Inc.", date(2024, 1, 1), date(2024, 12, 31), 37.256e9,
+     "10-K", date(2025, 1, 30), "0001326801-25-000017"),
+    ("m2", 1326801, "Meta Platforms, Inc.", date(2025, 1, 1), date(2025, 3, 31), 13.7e9,
+     "10-Q", date(2025, 4, 30), "0001326801-25-000054"),
+]  # fmt: skip
+
+
 def deal_id(buyer: str, provider: str, deal_type: str, first_announced_on: str) -> str:
     """The documented deal_id: md5 of buyer|provider|deal_type|first announced date."""
     key = f"{buyer}|{provider}|{deal_type}|{first_announced_on}"
@@ -82,45 +91,78 @@ EXPANSION_ID = deal_id("Meta", "CoreWeave", "expansion", "2026-02-10")
 NEBIUS_ID = deal_id("Microsoft", "Nebius", "capacity_contract", "2025-09-08")
 
 
+def insert_documents(con: duckdb.DuckDBPyConnection, documents: list[tuple]) -> None:
+    """Documents (rows shaped like DOCUMENTS) as the fetch and parse stages store them."""
+    for doc_id, source, kind, genre, url, fetched_at, published_at in documents:
+        sha = hashlib.sha256(doc_id.encode()).hexdigest()
+        con.execute(
+            "insert into raw.documents (document_id, source, kind, genre, url, fetched_at,"
+            " http_status, sha256, bytes) values (?, ?, ?, ?, ?, ?, 200, ?, 1000)",
+            [doc_id, source, kind, genre, url, fetched_at, sha],
+        )
+        con.execute(
+            "insert into raw.fetch_log (attempt_id, run_id, source, url, attempted_at,"
+            " attempt, http_status, outcome, document_id)"
+            " values (?, 'run-1', ?, ?, ?, 1, 200, 'stored', ?)",
+            [f"run-1:{doc_id}", source, url, fetched_at, doc_id],
+        )
+        if published_at is not None:
+            con.execute(
+                "insert into raw.parsed_documents (document_id, title, published_at,"
+                " published_from, text, text_chars, parser, parsed_at)"
+                " values (?, 'A deal', ?, 'meta', 'text', 4, 'test', ?)",
+                [doc_id, published_at, fetched_at],
+            )
+
+
+def insert_mentions(
+    con: duckdb.DuckDBPyConnection,
+    mentions: list[tuple],
+    extracted_at: datetime = datetime(2026, 3, 1, 12, 0),
+) -> None:
+    """Deal mentions (rows shaped like MENTIONS) as the extract stage stores them."""
+    for mention in mentions:
+        mention_id = mention[0]
+        con.execute(
+            "insert into raw.deal_mentions (mention_id, buyer, provider, deal_type,"
+            " value_usd, value_qualifier, announced_on, gpu_model, confidence,"
+            " document_id, mention_index, currency, evidence, evidence_start, evidence_end,"
+            " extractor_version, extracted_at)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, 0, 10, 'test', ?)",
+            [
+                *mention,
+                mention_id.split("#")[0],
+                int(mention_id.split("#")[1]),
+                f"evidence of {mention_id}",
+                extracted_at,
+            ],
+        )
+
+
+def set_companies(con: duckdb.DuckDBPyConnection, companies: list[tuple]) -> None:
+    """The gazetteer in raw.companies, where the seed would load it (the builds skip seeds)."""
+    con.execute(
+        "create or replace table raw.companies (company varchar, role varchar,"
+        " ticker varchar, cik varchar, aliases varchar)"
+    )
+    con.executemany("insert into raw.companies values (?, ?, ?, ?, ?)", companies)
+
+
 def fill_raw(path: Path) -> None:
     """Raw tables as the Python assets would leave them, plus the fixture gazetteer."""
     ensure_raw_schema(path)
     with duckdb.connect(str(path)) as con:
-        for doc_id, source, kind, genre, url, fetched_at, published_at in DOCUMENTS:
-            sha = hashlib.sha256(doc_id.encode()).hexdigest()
+        insert_documents(con, DOCUMENTS)
+        insert_mentions(con, MENTIONS)
+        set_companies(con, COMPANIES)
+        for fact in XBRL_FACTS:
             con.execute(
-                "insert into raw.documents (document_id, source, kind, genre, url, fetched_at,"
-                " http_status, sha256, bytes) values (?, ?, ?, ?, ?, ?, 200, ?, 1000)",
-                [doc_id, source, kind, genre, url, fetched_at, sha],
+                "insert into raw.xbrl_facts (fact_id, cik, company, taxonomy, concept, unit,"
+                " period_start, period_end, value, form, filed, accession, source, loaded_at)"
+                " values (?, ?, ?, 'us-gaap', 'PaymentsToAcquirePropertyPlantAndEquipment',"
+                " 'USD', ?, ?, ?, ?, ?, ?, 'capex', now())",
+                list(fact),
             )
-            con.execute(
-                "insert into raw.fetch_log (attempt_id, run_id, source, url, attempted_at,"
-                " attempt, http_status, outcome, document_id)"
-                " values (?, 'run-1', ?, ?, ?, 1, 200, 'stored', ?)",
-                [f"run-1:{doc_id}", source, url, fetched_at, doc_id],
-            )
-            if published_at is not None:
-                con.execute(
-                    "insert into raw.parsed_documents (document_id, title, published_at,"
-                    " published_from, text, text_chars, parser, parsed_at)"
-                    " values (?, 'A deal', ?, 'meta', 'text', 4, 'test', ?)",
-                    [doc_id, published_at, fetched_at],
-                )
-        for mention in MENTIONS:
-            mention_id = mention[0]
-            con.execute(
-                "insert into raw.deal_mentions (mention_id, buyer, provider, deal_type,"
-                " value_usd, value_qualifier, announced_on, gpu_model, confidence,"
-                " document_id, mention_index, currency, evidence, evidence_start, evidence_end,"
-                " extractor_version, extracted_at)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'USD', ?, 0, 10, 'test', now())",
-                [*mention, mention_id.split("#")[0], f"evidence of {mention_id}"],
-            )
-        con.execute(
-            "create table raw.companies (company varchar, role varchar, ticker varchar,"
-            " cik varchar, aliases varchar)"
-        )
-        con.executemany("insert into raw.companies values (?, ?, ?, ?, ?)", COMPANIES)
 
 
 def run_dbt(args: list[str], warehouse: Path, tmp: Path) -> subprocess.CompletedProcess:
@@ -174,8 +216,21 @@ def test_build_passes_every_test_and_unit_test(built):
     _, tmp = built
     results = statuses(tmp)
     assert not {node: s for node, s in results.items() if s not in ("success", "pass", "warn")}
-    unit_tests = [node for node in results if node.startswith("unit_test.")]
-    assert len(unit_tests) >= 5
+    unit_tests = {node.split(".")[-1] for node in results if node.startswith("unit_test.")}
+    assert {
+        "one_deal_reported_by_three_outlets",
+        "same_parties_months_apart_are_two_deals",
+        "expansion_links_to_the_earlier_deal",
+        "quarterly_backlog_spreads_each_deal_over_its_term",
+        "pair_commitments_accumulate_in_order",
+    } <= unit_tests
+    singular = {node.split(".")[-1] for node in results if ".assert_" in node}
+    assert singular == {
+        "assert_no_document_in_two_deals_of_a_pair",
+        "assert_no_document_splits_a_deal",
+        "assert_unknown_companies_are_listed",
+        "assert_backlog_rolls_forward",
+    }
     # Nebius is not in the gazetteer: warned about, kept
     warned = [node for node, s in results.items() if s == "warn"]
     assert any("relationships_fct_deals_provider" in node for node in warned)
@@ -215,8 +270,22 @@ def test_unknown_company_is_kept(built):
     assert deal["provider"] == "Nebius"
     assert deal["provider_type"] is None
     assert deal["value_usd"] == 17.4e9
-    unresolved = rows(warehouse, "select company from intermediate.int_unresolved_companies")
-    assert unresolved == [{"company": "Nebius"}]
+    unresolved = rows(
+        warehouse,
+        "select name, role_in_mentions, mentions, documents, deals, example_document_id,"
+        " example_url from marts.fct_unresolved_companies",
+    )
+    assert unresolved == [
+        {
+            "name": "Nebius",
+            "role_in_mentions": "provider",
+            "mentions": 1,
+            "documents": 1,
+            "deals": 1,
+            "example_document_id": "dcd:06",
+            "example_url": "https://news.test/dcd/microsoft-nebius",
+        }
+    ]
 
 
 def test_bridge_keeps_every_reported_value(built):
@@ -305,9 +374,70 @@ def test_warehouse_has_exactly_the_contract_schemas(built):
     assert [s["s"] for s in schemas] == ["intermediate", "marts", "raw", "staging"]
 
 
-def test_docs_generate(built):
+def test_pair_commitments_accumulate(built):
+    warehouse, _ = built
+    pairs = rows(
+        warehouse,
+        "select deal_id, buyer, provider, value_usd, cumulative_value_usd, deals_to_date"
+        " from marts.fct_pair_commitments order by buyer, provider, announced_on",
+    )
+    assert pairs == [
+        {"deal_id": CONTRACT_ID, "buyer": "Meta", "provider": "CoreWeave", "value_usd": 14.2e9,
+         "cumulative_value_usd": 14.2e9, "deals_to_date": 1},
+        {"deal_id": EXPANSION_ID, "buyer": "Meta", "provider": "CoreWeave", "value_usd": 5e9,
+         "cumulative_value_usd": pytest.approx(19.2e9), "deals_to_date": 2},
+        {"deal_id": NEBIUS_ID, "buyer": "Microsoft", "provider": "Nebius", "value_usd": 17.4e9,
+         "cumulative_value_usd": 17.4e9, "deals_to_date": 1},
+    ]  # fmt: skip
+
+
+def test_provider_capacity_quarterly(built):
+    warehouse, _ = built
+    quarters = rows(
+        warehouse,
+        "select quarter, new_contracted_value_usd, delivered_value_usd, backlog_usd,"
+        " customers_to_date, uses_default_duration from marts.fct_provider_capacity_quarterly"
+        " where provider = 'CoreWeave' order by quarter",
+    )
+    # no duration stated: the default 5 years (20 quarters) from the quarter after signing
+    assert quarters == [
+        {"quarter": "2025-Q3", "new_contracted_value_usd": 14.2e9, "delivered_value_usd": 0,
+         "backlog_usd": 14.2e9, "customers_to_date": 1, "uses_default_duration": True},
+        {"quarter": "2025-Q4", "new_contracted_value_usd": 0,
+         "delivered_value_usd": pytest.approx(0.71e9), "backlog_usd": pytest.approx(13.49e9),
+         "customers_to_date": 1, "uses_default_duration": True},
+        {"quarter": "2026-Q1", "new_contracted_value_usd": 5e9,
+         "delivered_value_usd": pytest.approx(0.71e9), "backlog_usd": pytest.approx(17.78e9),
+         "customers_to_date": 1, "uses_default_duration": True},
+    ]  # fmt: skip
+    keys = rows(
+        warehouse,
+        "select provider, count(*) as n from marts.fct_provider_capacity_quarterly group by 1"
+        " order by 1",
+    )
+    assert keys == [{"provider": "CoreWeave", "n": 3}, {"provider": "Nebius", "n": 3}]
+
+
+def test_capex_from_annual_reports(built):
+    warehouse, _ = built
+    capex = rows(warehouse, "select company, fiscal_year, capex_usd from marts.fct_capex")
+    assert capex == [{"company": "Meta", "fiscal_year": 2024, "capex_usd": 37.256e9}]
+
+
+def test_docs_generate_and_everything_is_described(built):
     warehouse, tmp = built
     result = run_dbt(["docs", "generate"], warehouse, tmp)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     catalog = json.loads((tmp / "target" / "catalog.json").read_text())
+    manifest = json.loads((tmp / "target" / "manifest.json").read_text())
     assert "model.csi.fct_deals" in catalog["nodes"]
+    undescribed = []
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model":
+            continue
+        if not node["description"].strip():
+            undescribed.append(unique_id)
+        described = {name for name, c in node["columns"].items() if c["description"].strip()}
+        built_columns = {c.lower() for c in catalog["nodes"][unique_id]["columns"]}
+        undescribed += [f"{unique_id}.{c}" for c in sorted(built_columns - described)]
+    assert not undescribed

@@ -61,9 +61,15 @@ def test_documents_and_fetch_log(recorded_run):
     n_docs, n_sources = q(warehouse, "select count(*), count(distinct source) from raw.documents")[
         0
     ]
-    assert n_docs >= 25 and n_sources == 3
-    # every document has exactly one parsed row; every fetch attempt is logged
-    assert q(warehouse, "select count(*) from raw.parsed_documents")[0][0] == n_docs
+    from pipelines.ingest.runner import SHIPPED_SOURCES
+    from pipelines.ingest.specs import load_sources
+
+    declared = {s.name for s in load_sources(SHIPPED_SOURCES).sources if s.enabled}
+    assert n_docs >= 25 and n_sources == len(declared)  # every shipped source delivered
+    # every text document has exactly one parsed row (XBRL company facts are data, not text)
+    facts = q(warehouse, "select count(*) from raw.documents where kind = 'xbrl_facts'")[0][0]
+    assert q(warehouse, "select count(*) from raw.parsed_documents")[0][0] == n_docs - facts
+    assert q(warehouse, "select count(*) from raw.xbrl_facts")[0][0] > 0
     assert q(warehouse, "select count(*) from raw.fetch_log where outcome = 'stored'")[0][0] == (
         n_docs
     )
@@ -113,10 +119,23 @@ def test_share_sums_to_one_and_hhi_by_hand(recorded_run):
         "and metric = 'value_usd' and period = 'all'",
     )[0][0]
     assert total == pytest.approx(1.0)
+    # the central value of each deal: stated values as documented (up to → 0.75×, at least →
+    # 1.25×, exact/approx → 1×); undisclosed ones imputed (pipelines/analytics/assumptions.py)
+    factor = {"exact": 1.0, "approx": 1.0, "up_to": 0.75, "at_least": 1.25}
+    stated = q(
+        warehouse,
+        "select d.value_usd, d.value_qualifier, v.point from marts.fct_deals d "
+        "join analytics.deal_values v using (deal_id) "
+        "where v.metric = 'value_usd' and d.value_usd is not null "
+        "and d.deal_type in ('capacity_contract', 'expansion')",
+    )
+    assert stated
+    for value, qualifier, point in stated:
+        assert point == pytest.approx(value * factor[qualifier or "exact"])
     per_provider = q(
         warehouse,
-        "select provider, sum(value_usd) from marts.fct_deals "
-        "where deal_type in ('capacity_contract', 'expansion') and value_usd > 0 group by 1",
+        "select provider, sum(point) from analytics.deal_values where market = "
+        "'compute_capacity' and metric = 'value_usd' and point > 0 group by 1",
     )
     grand = sum(v for _, v in per_provider)
     by_hand = sum((100 * v / grand) ** 2 for _, v in per_provider)

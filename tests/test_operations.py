@@ -37,23 +37,16 @@ def table(warehouse: str, name: str, order: str) -> list[tuple]:
 
 
 def test_second_run_leaves_marts_and_analytics_identical(recorded_run, tmp_path):
-    from dagster import materialize
-
-    from pipelines.definitions import ALL_ASSETS
-    from pipelines.defs.dbt import dbt_resource
+    from pipelines.definitions import run_everything
     from pipelines.defs.resources import CsiSettings
 
     first, _, _ = recorded_run
     second = str(tmp_path / "again.duckdb")
     shutil.copyfile(first, second)
-    result = materialize(
-        ALL_ASSETS,
-        resources={
-            "csi": CsiSettings(warehouse=second, digest_dir=str(tmp_path / "d")),
-            "dbt": dbt_resource(),
-        },
+    refresh, digest, _ = run_everything(
+        CsiSettings(warehouse=second, digest_dir=str(tmp_path / "d"))
     )
-    assert result.success
+    assert refresh.success and digest.success
     for name, order in COMPARED.items():
         assert table(first, name, order) == table(second, name, order), name
     with duckdb.connect(second, read_only=True) as con:

@@ -28,11 +28,14 @@
     source (filing > press_release > news), then the most precise value (see
     value_qualifier_rank), then the most recent document, then mention_id so ties are
     deterministic. fct_deals takes the value and every other field from the first mention
-    in this order that has it; bridge_deal_documents shows the resulting rank.
+    in this order that has it; bridge_deal_documents shows the resulting rank. `value` and
+    `qualifier` name the value columns where they are renamed (the bridge's reported_*).
 -#}
-{% macro deal_mention_preference_order(prefix='') -%}
+{% macro deal_mention_preference_order(
+    prefix='', value='value_usd', qualifier='value_qualifier'
+) -%}
     {{ prefix }}source_authority desc,
-    {{ value_qualifier_rank(prefix ~ 'value_usd', prefix ~ 'value_qualifier') }},
+    {{ value_qualifier_rank(prefix ~ value, prefix ~ qualifier) }},
     {{ prefix }}published_at desc nulls last,
     {{ prefix }}fetched_at desc nulls last,
     {{ prefix }}mention_id

@@ -1,20 +1,31 @@
-"""Market share and concentration (HHI, CR4) of providers, with bootstrap intervals.
+"""Market share, concentration (HHI, CR4) and hyperscalers versus neoclouds.
 
 Pure functions over a deals DataFrame shaped like ``marts.fct_deals``; no Dagster, no I/O.
 
 Method
 ------
 * A market is a set of deal types: the compute-capacity market is ``capacity_contract`` +
-  ``expansion`` (sellers are providers); the chip-supply market is ``chip_supply``.
-* For a period and a metric (``value_usd``, ``power_mw``, ``gpu_count``) a provider's amount
-  is the sum of the metric over its deals announced in the period that disclose it; its
-  share is amount / total. Deals that do not disclose the metric are left out (counted in
-  ``deals_undisclosed``) — imputation is a later refinement.
+  ``expansion`` (sellers are providers); the chip-supply market is ``chip_supply`` (sellers
+  are chip makers).
+* Each deal's value, power and GPU count is a range with a central value
+  (:mod:`pipelines.analytics.imputation`): stated values as they are, "up to" and
+  "at least" as bounds, undisclosed values imputed from power or GPU count at benchmark
+  prices or from similar deals (:mod:`pipelines.analytics.assumptions` cites the figures).
+* For a period (``2025``, ``2025-Q3``, ``ttm-2025-Q3`` = the four quarters ending then,
+  ``all``) and a metric (``value_usd``, ``power_mw``, ``gpu_count``) a provider's amount is
+  the sum of the central values of its deals announced in the period; its share is amount /
+  total. Deals with no figure for the metric (and none imputable) are left out and counted
+  in ``deals_undisclosed``; ``imputed`` and ``bounded`` count the deals whose figure was
+  imputed or is a bound.
 * HHI = sum of squared percentage shares (0–10,000); CR4 = the four largest shares' sum.
   Bands follow the 2023 US Merger Guidelines: above 1,800 highly concentrated,
-  1,000–1,800 moderately concentrated, below 1,000 unconcentrated.
-* Intervals: a deal-level bootstrap (resample the period's deals with replacement,
-  ``n_boot`` times, fixed seed) gives the 5th and 95th percentiles of each share and of HHI.
+  1,000–1,800 moderately concentrated, below 1,000 unconcentrated. ``hhi_change`` is the
+  change from the previous period of the same kind (year, quarter, trailing twelve months).
+* Intervals (``*_low``, ``*_high``): 90% from a seeded deal-level bootstrap in which each
+  draw also samples every deal's value inside its range (:mod:`pipelines.analytics.bootstrap`).
+* Provider groups: hyperscalers are Amazon, Microsoft, Google and Oracle (Meta buys compute
+  but does not sell it); neoclouds are the providers whose gazetteer role is ``neocloud``;
+  anything else is ``other``.
 """
 
 from __future__ import annotations
@@ -25,21 +36,44 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-MARKETS = {
-    "compute_capacity": ("capacity_contract", "expansion"),
-    "chip_supply": ("chip_supply",),
-}
-METRICS = ("value_usd", "power_mw", "gpu_count")
+from .assumptions import DEFAULT_ASSUMPTIONS, Assumptions
+from .bootstrap import cr4, estimate_shares, hhi, rng_for
+from .imputation import MARKETS, METRICS, deal_values, metric_frame
+
+__all__ = [
+    "CONCENTRATION_COLUMNS",
+    "GROUP_COLUMNS",
+    "HYPERSCALERS",
+    "MARKETS",
+    "METRICS",
+    "SHARE_COLUMNS",
+    "band",
+    "compute_all",
+    "cr4",
+    "hhi",
+    "market_share",
+    "period_members",
+    "provider_group",
+    "provider_groups",
+]
+
+HYPERSCALERS = ("Amazon", "Microsoft", "Google", "Oracle")
+GROUPS = ("hyperscaler", "neocloud", "other")
+
 SHARE_COLUMNS = [
     "market",
     "period",
     "metric",
     "provider",
     "amount",
+    "amount_low",
+    "amount_high",
     "share",
     "share_low",
     "share_high",
     "deals",
+    "imputed",
+    "bounded",
     "deal_ids",
 ]
 CONCENTRATION_COLUMNS = [
@@ -50,33 +84,56 @@ CONCENTRATION_COLUMNS = [
     "hhi_low",
     "hhi_high",
     "cr4",
+    "cr4_low",
+    "cr4_high",
     "n_providers",
     "band",
+    "band_low",
+    "band_high",
     "hhi_change",
     "total_amount",
+    "total_low",
+    "total_high",
     "deals",
     "deals_undisclosed",
+    "imputed",
+    "bounded",
+    "deal_ids",
+]
+GROUP_COLUMNS = [
+    "market",
+    "period",
+    "metric",
+    "provider_group",
+    "amount",
+    "amount_low",
+    "amount_high",
+    "share",
+    "share_low",
+    "share_high",
+    "deals",
+    "imputed",
+    "bounded",
+    "providers",
+    "deal_ids",
 ]
 
 
-def hhi(shares: Iterable[float]) -> float:
-    """Herfindahl–Hirschman index of fractional shares, on the 0–10,000 scale."""
-    arr = np.asarray(list(shares), dtype=float)
-    return float(np.sum((arr * 100.0) ** 2))
-
-
-def cr4(shares: Iterable[float]) -> float:
-    """Combined share of the four largest sellers (0–1)."""
-    arr = np.sort(np.asarray(list(shares), dtype=float))[::-1]
-    return float(arr[:4].sum())
-
-
 def band(hhi_value: float) -> str:
+    """Concentration band of the 2023 US Merger Guidelines."""
     if hhi_value > 1800:
         return "highly concentrated"
     if hhi_value >= 1000:
         return "moderately concentrated"
     return "unconcentrated"
+
+
+def provider_group(provider: object, provider_type: object) -> str:
+    if provider in HYPERSCALERS:
+        return "hyperscaler"
+    if provider_type == "neocloud":
+        return "neocloud"
+    return "other"
 
 
 def quarter_of(d: date) -> str:
@@ -129,6 +186,14 @@ def _previous_quarter(label: str) -> str:
     return f"{qi // 4}-Q{qi % 4 + 1}"
 
 
+def _ids(frame: pd.DataFrame) -> list[str]:
+    return sorted(frame["deal_id"].astype(str).tolist())
+
+
+def _valued(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["point"].notna() & (frame["point"] > 0)]
+
+
 def market_share(
     deals: pd.DataFrame,
     *,
@@ -136,66 +201,80 @@ def market_share(
     metrics: Iterable[str] = METRICS,
     n_boot: int = 1000,
     seed: int = 7,
+    assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+    impute: bool = True,
+    values: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Compute (market_share, concentration) tables for one market."""
-    types = MARKETS[market]
-    # sorted so the seeded bootstrap gives the same intervals whatever order rows arrive in
-    scope = deals[deals["deal_type"].isin(types)]
-    if "deal_id" in scope.columns:
-        scope = scope.sort_values("deal_id", kind="stable")
-    scope = scope.reset_index(drop=True)
-    rng = np.random.default_rng(seed)
-    members = period_members(scope["announced_on"]) if len(scope) else {}
+    """Compute (market_share, concentration) tables for one market.
+
+    ``values`` (the output of ``deal_values``) can be passed to avoid recomputing it.
+    """
+    if values is None:
+        values = deal_values(deals, assumptions, impute=impute)
     share_rows, conc_rows = [], []
     for metric in metrics:
-        values = pd.to_numeric(scope[metric], errors="coerce") if len(scope) else pd.Series()
-        for period, mask in members.items():
+        scope = metric_frame(values, market, metric)
+        if scope.empty:
+            continue
+        for period, mask in period_members(scope["announced_on"]).items():
             in_period = scope[mask]
-            disclosed_mask = mask & values.notna().to_numpy() & (values.fillna(0) > 0).to_numpy()
-            sub = scope[disclosed_mask]
-            undisclosed = int(mask.sum() - disclosed_mask.sum())
+            sub = _valued(in_period)
             if sub.empty:
                 continue
-            amounts = values[disclosed_mask].to_numpy(dtype=float)
-            providers = sub["provider"].to_numpy()
-            names, idx = np.unique(providers, return_inverse=True)
-            totals = np.bincount(idx, weights=amounts, minlength=len(names))
-            shares = totals / totals.sum()
-            boot = _bootstrap_shares(idx, amounts, len(names), n_boot, rng)
-            boot_hhi = np.sum((boot * 100) ** 2, axis=1)
-            low, high = np.percentile(boot, [5, 95], axis=0)
-            for j, name in enumerate(names):
-                ids = sorted(sub.loc[providers == name, "deal_id"].tolist())
+            est = estimate_shares(
+                sub["provider"].to_numpy(),
+                sub["point"].to_numpy(),
+                sub["low"].to_numpy(),
+                sub["high"].to_numpy(),
+                n_boot=n_boot,
+                rng=rng_for(seed, "market_share", market, metric, period),
+            )
+            if est is None:
+                continue
+            for j, name in enumerate(est.names):
+                mine = sub[sub["provider"].astype(str) == name]
                 share_rows.append(
                     (
                         market,
                         period,
                         metric,
                         name,
-                        float(totals[j]),
-                        float(shares[j]),
-                        float(min(low[j], shares[j])),
-                        float(max(high[j], shares[j])),
-                        len(ids),
-                        ids,
+                        float(est.amount[j]),
+                        float(est.amount_low[j]),
+                        float(est.amount_high[j]),
+                        float(est.share[j]),
+                        float(est.share_low[j]),
+                        float(est.share_high[j]),
+                        len(mine),
+                        int(mine["imputed"].sum()),
+                        int(mine["bounded"].sum()),
+                        _ids(mine),
                     )
                 )
-            point = hhi(shares)
             conc_rows.append(
                 (
                     market,
                     period,
                     metric,
-                    point,
-                    float(min(np.percentile(boot_hhi, 5), point)),
-                    float(max(np.percentile(boot_hhi, 95), point)),
-                    cr4(shares),
-                    len(names),
-                    band(point),
+                    est.hhi,
+                    est.hhi_low,
+                    est.hhi_high,
+                    est.cr4,
+                    est.cr4_low,
+                    est.cr4_high,
+                    len(est.names),
+                    band(est.hhi),
+                    band(est.hhi_low),
+                    band(est.hhi_high),
                     None,
-                    float(totals.sum()),
-                    int(len(in_period)),
-                    undisclosed,
+                    est.total,
+                    float(est.amount_low.sum()),
+                    float(est.amount_high.sum()),
+                    len(in_period),
+                    len(in_period) - len(sub),
+                    int(sub["imputed"].sum()),
+                    int(sub["bounded"].sum()),
+                    _ids(sub),
                 )
             )
     shares_df = pd.DataFrame(share_rows, columns=SHARE_COLUMNS)
@@ -203,19 +282,6 @@ def market_share(
     if not conc_df.empty:
         conc_df["hhi_change"] = _changes(conc_df)
     return shares_df, conc_df
-
-
-def _bootstrap_shares(
-    idx: np.ndarray, amounts: np.ndarray, k: int, n_boot: int, rng: np.random.Generator
-) -> np.ndarray:
-    n = len(amounts)
-    draws = rng.integers(0, n, size=(n_boot, n))
-    out = np.zeros((n_boot, k))
-    rows = np.repeat(np.arange(n_boot), n)
-    np.add.at(out, (rows, idx[draws].ravel()), amounts[draws].ravel())
-    sums = out.sum(axis=1, keepdims=True)
-    sums[sums == 0] = 1.0
-    return out / sums
 
 
 def _changes(conc: pd.DataFrame) -> list[float | None]:
@@ -229,9 +295,98 @@ def _changes(conc: pd.DataFrame) -> list[float | None]:
     return result
 
 
-def compute_all(deals: pd.DataFrame, *, n_boot: int = 1000, seed: int = 7):
+def provider_groups(
+    deals: pd.DataFrame,
+    *,
+    metrics: Iterable[str] = METRICS,
+    n_boot: int = 1000,
+    seed: int = 7,
+    assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+    values: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Share of hyperscalers, neoclouds and others in the compute-capacity market.
+
+    One row per period, metric and group; every group appears (with zeros when absent).
+    """
+    market = "compute_capacity"
+    if values is None:
+        values = deal_values(deals, assumptions)
+    rows = []
+    for metric in metrics:
+        scope = metric_frame(values, market, metric)
+        if scope.empty:
+            continue
+        groups = np.array(
+            [
+                provider_group(p, t)
+                for p, t in zip(scope["provider"], scope["provider_type"], strict=True)
+            ]
+        )
+        scope = scope.assign(provider_group=groups)
+        for period, mask in period_members(scope["announced_on"]).items():
+            sub = _valued(scope[mask])
+            if sub.empty:
+                continue
+            est = estimate_shares(
+                sub["provider_group"].to_numpy(),
+                sub["point"].to_numpy(),
+                sub["low"].to_numpy(),
+                sub["high"].to_numpy(),
+                n_boot=n_boot,
+                rng=rng_for(seed, "provider_groups", market, metric, period),
+            )
+            if est is None:
+                continue
+            position = {name: j for j, name in enumerate(est.names)}
+            for group in GROUPS:
+                mine = sub[sub["provider_group"] == group]
+                j = position.get(group)
+                figures = (
+                    (0.0,) * 6
+                    if j is None
+                    else tuple(
+                        float(x[j])
+                        for x in (
+                            est.amount,
+                            est.amount_low,
+                            est.amount_high,
+                            est.share,
+                            est.share_low,
+                            est.share_high,
+                        )
+                    )
+                )
+                rows.append(
+                    (
+                        market,
+                        period,
+                        metric,
+                        group,
+                        *figures,
+                        len(mine),
+                        int(mine["imputed"].sum()),
+                        int(mine["bounded"].sum()),
+                        sorted(set(mine["provider"].astype(str))),
+                        _ids(mine),
+                    )
+                )
+    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
+
+
+def compute_all(
+    deals: pd.DataFrame,
+    *,
+    n_boot: int = 1000,
+    seed: int = 7,
+    assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+    values: pd.DataFrame | None = None,
+):
     """Both markets, all metrics: (market_share, concentration)."""
-    parts = [market_share(deals, market=m, n_boot=n_boot, seed=seed) for m in MARKETS]
+    if values is None:
+        values = deal_values(deals, assumptions)
+    parts = [
+        market_share(deals, market=m, n_boot=n_boot, seed=seed, values=values) for m in MARKETS
+    ]
     shares = pd.concat([p[0] for p in parts], ignore_index=True)
     conc = pd.concat([p[1] for p in parts], ignore_index=True)
     return shares, conc

@@ -1,60 +1,146 @@
-"""Analytics assets: market share, concentration (and later dependency, build-vs-rent)."""
+"""Analytics assets: every analytics.* table, written in one step from the marts."""
 
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
+import pandas as pd
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from pipelines.analytics.concentration import compute_all
+from pipelines.analytics.tables import SCHEMAS, compute_tables, empty_table
 from pipelines.warehouse import connect
 
 from .assets import FCT_DEALS, WAREHOUSE_POOL, _md_table
 from .resources import CsiSettings
 
+FCT_CAPEX = AssetKey(["marts", "fct_capex"])
+N_BOOT = 1000  # bootstrap draws per figure (seeded: reruns give identical intervals)
+SEED = 7
+
+DESCRIPTIONS = {
+    "deal_values": "Each deal's value, MW and GPUs as a range: stated, bound (up to / at "
+    "least) or imputed at cited benchmark prices, with the method (analytics.deal_values).",
+    "market_share": "Providers' share of contracted value, MW and GPUs per period, "
+    "with 90% bootstrap intervals (analytics.market_share).",
+    "concentration": "HHI, CR4 and merger-guideline band per period and metric, with "
+    "intervals and the change from the previous period (analytics.concentration).",
+    "provider_groups": "Hyperscalers versus neoclouds: each group's share of the compute "
+    "market per period and metric, with intervals (analytics.provider_groups).",
+    "buyer_dependency": "Each buyer's external compute commitments by provider: shares, "
+    "supplier HHI, strategic exposure above 50% (analytics.buyer_dependency).",
+    "provider_customer_concentration": "Each provider's contracted book from its largest "
+    "customer and top three, named (analytics.provider_customer_concentration).",
+    "build_vs_rent": "Per buyer and fiscal year: capex, external compute commitments "
+    "announced and their ratio (analytics.build_vs_rent).",
+}
+DEPS = {"build_vs_rent": [FCT_DEALS, FCT_CAPEX]}
+
+
+def _exists(con, schema: str, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
+    return bool(found)
+
+
+def _write(con, name: str, frame: pd.DataFrame) -> None:
+    schema = SCHEMAS[name]
+    columns = ", ".join(f'"{c}" {t}' for c, t in schema.items())
+    casts = ", ".join(f'cast("{c}" as {t})' for c, t in schema.items())
+    con.execute(f"create or replace table analytics.{name} ({columns})")
+    con.register("analytics_frame", frame[list(schema)])
+    try:
+        con.execute(f"insert into analytics.{name} select {casts} from analytics_frame")
+    finally:
+        con.unregister("analytics_frame")
+
+
+def _billions(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for c in columns:
+        out[c] = (pd.to_numeric(out[c], errors="coerce") / 1e9).round(2)
+    return out.rename(columns={c: f"{c} ($B)" for c in columns})
+
+
+def _preview(name: str, frame: pd.DataFrame):
+    if frame.empty:
+        return _md_table(frame)
+    all_value = (
+        frame[(frame["period"] == "all") & (frame["metric"] == "value_usd")]
+        if {"period", "metric"} <= set(frame.columns)
+        else frame
+    )
+    if name == "deal_values":
+        sub = frame[(frame["metric"] == "value_usd") & (frame["method"] != "exact")]
+        return _md_table(sub[["buyer", "provider", "method", "point", "basis"]], 30)
+    if name == "market_share":
+        sub = all_value.sort_values(["market", "share"], ascending=[False, False])
+        sub = _billions(sub, ["amount"])
+        cols = ["market", "provider", "amount ($B)", "share", "share_low", "share_high"]
+        return _md_table(sub[cols + ["deals", "imputed"]], 20)
+    if name == "concentration":
+        cols = ["market", "hhi", "hhi_low", "hhi_high", "cr4", "n_providers", "band"]
+        return _md_table(all_value[cols + ["deals", "imputed", "bounded"]])
+    if name == "provider_groups":
+        cols = ["provider_group", "share", "share_low", "share_high", "deals"]
+        return _md_table(all_value[cols])
+    if name == "buyer_dependency":
+        cols = ["buyer", "provider", "share", "share_low", "share_high", "strategic_exposure"]
+        return _md_table(all_value[cols + ["supplier_hhi"]], 30)
+    if name == "provider_customer_concentration":
+        cols = ["market", "provider", "top_customer", "top_customer_share", "top3_share"]
+        return _md_table(all_value[cols + ["n_customers"]], 30)
+    sub = _billions(frame, ["capex_usd", "commitments_usd"])
+    cols = ["buyer", "fiscal_year", "capex_usd ($B)", "commitments_usd ($B)"]
+    return _md_table(sub[cols + ["rent_to_capex_ratio", "fiscal_year_basis"]], 30)
+
 
 @multi_asset(
     specs=[
         AssetSpec(
-            "market_share",
+            name,
             group_name="analytics",
-            deps=[FCT_DEALS],
-            description="Providers' share of contracted value, MW and GPUs per period, "
-            "with 90% bootstrap intervals (analytics.market_share).",
-        ),
-        AssetSpec(
-            "concentration",
-            group_name="analytics",
-            deps=[FCT_DEALS],
-            description="HHI, CR4 and merger-guideline band per period and metric "
-            "(analytics.concentration).",
-        ),
+            deps=DEPS.get(name, [FCT_DEALS]),
+            description=description,
+        )
+        for name, description in DESCRIPTIONS.items()
     ],
     pool=WAREHOUSE_POOL,
 )
 def market_analytics(context: AssetExecutionContext, csi: CsiSettings):
-    """Market share and concentration of providers."""
-    with connect(csi.warehouse_file) as con:
-        deals = con.execute("select * from marts.fct_deals").df()
-    shares, conc = compute_all(deals)
+    """Every analytics table: shares, concentration, groups, dependency, build vs rent."""
+    notes: dict[str, str] = {}
+    with connect(csi.warehouse_file, read_only=True) as con:
+        deals = capex = None
+        if _exists(con, "marts", "fct_deals"):
+            deals = con.execute("select * from marts.fct_deals").df()
+        if _exists(con, "marts", "fct_capex"):
+            capex = con.execute("select * from marts.fct_capex").df()
+    if deals is None:
+        message = "marts.fct_deals does not exist yet: wrote an empty table"
+        context.log.warning(message)
+        tables = {name: empty_table(name) for name in SCHEMAS}
+        notes = dict.fromkeys(SCHEMAS, message)
+    else:
+        tables = compute_tables(deals, capex, n_boot=N_BOOT, seed=SEED)
+        if capex is None:
+            notes["build_vs_rent"] = (
+                "marts.fct_capex does not exist yet: capex_usd and the ratio are NULL "
+                "(commitments only)"
+            )
+            context.log.warning(notes["build_vs_rent"])
     with connect(csi.warehouse_file) as con:
         con.execute("create schema if not exists analytics")
-        con.register("shares_df", shares)
-        con.register("conc_df", conc)
-        con.execute("create or replace table analytics.market_share as select * from shares_df")
-        con.execute("create or replace table analytics.concentration as select * from conc_df")
-    all_time = shares[(shares.period == "all") & (shares.metric == "value_usd")]
-    all_time = all_time.sort_values("share", ascending=False)
-    yield MaterializeResult(
-        asset_key="market_share",
-        metadata={
-            "rows": len(shares),
-            "all_time_value_share": _md_table(
-                all_time[["market", "provider", "amount", "share", "deals"]], 15
-            ),
-        },
-    )
-    headline = conc[(conc.period == "all") & (conc.metric == "value_usd")]
-    yield MaterializeResult(
-        asset_key="concentration",
-        metadata={
-            "rows": len(conc),
-            "all_time": _md_table(headline[["market", "hhi", "cr4", "n_providers", "band"]]),
-        },
-    )
+        con.execute("begin transaction")
+        try:
+            for name, frame in tables.items():
+                _write(con, name, frame)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    for name, frame in tables.items():
+        metadata = {"table": f"analytics.{name}", "rows": len(frame)}
+        if name in notes:
+            metadata["note"] = notes[name]
+        if "imputed" in frame.columns and name != "deal_values" and len(frame):
+            metadata["rows_with_imputed_deals"] = int((frame["imputed"] > 0).sum())
+        metadata["preview"] = _preview(name, frame)
+        yield MaterializeResult(asset_key=name, metadata=metadata)

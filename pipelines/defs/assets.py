@@ -53,7 +53,7 @@ def source_catalog(context: AssetExecutionContext, csi: CsiSettings) -> Material
             "kind": spec.kind,
             "genre": spec.document_genre,
             "cadence": spec.cadence,
-            "location": str(getattr(spec, "url", None) or getattr(spec, "path", "") or ""),
+            "location": spec.location,
             "enabled": spec.enabled,
             "sources_file": str(sources.path),
         }

@@ -99,7 +99,8 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, csi: C
     os.environ["CSI_WAREHOUSE"] = csi.warehouse_file  # dbt's profile reads it
     # dbt opens the DuckDB file itself: hold the warehouse write lock for its whole run
     with write_lock(csi.warehouse_file, on_wait=context.log.info):
-        invocation = dbt.cli(["build"], context=context)
+        args = ["build", "--full-refresh"] if csi.dbt_full_refresh else ["build"]
+        invocation = dbt.cli(args, context=context)
         try:
             yield from invocation.stream()
         finally:

@@ -29,8 +29,9 @@ class CsiSettings(ConfigurableResource):
         default=False, description="fetch over the network instead of replaying recordings"
     )
     digest_dir: str = Field(default=str(DEFAULT_DIGEST_DIR), description="digest output folder")
-    digest_week: str = Field(
-        default="", description="ISO week (YYYY-Www) for the digest; empty = latest week with deals"
+    dbt_full_refresh: bool = Field(
+        default=False,
+        description="rebuild incremental dbt models from scratch (after a change to their logic)",
     )
 
     @property

@@ -8,7 +8,7 @@ evidence, company names from documents) can never inject markup.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -82,6 +82,9 @@ class DigestContext:
     quality: dict
     changes: list[str]
     charts: dict[str, bytes]
+    groups: list[dict] = field(default_factory=list)
+    dependency: list[str] = field(default_factory=list)
+    build_rent: list[dict] = field(default_factory=list)
 
 
 def build_context(warehouse: str, week: str) -> DigestContext:
@@ -194,6 +197,7 @@ def build_context(warehouse: str, week: str) -> DigestContext:
             quarters.to_dict("records"), "Concentration by quarter (compute capacity, value)"
         ),
     }
+    groups, dependency, build_rent = _structure(warehouse, ttm_label)
     return DigestContext(
         week=week,
         start=start,
@@ -208,7 +212,61 @@ def build_context(warehouse: str, week: str) -> DigestContext:
         quality=quality,
         changes=changes,
         charts={k: v for k, v in charts.items() if v},
+        groups=groups,
+        dependency=dependency,
+        build_rent=build_rent,
     )
+
+
+def _table_exists(con, schema: str, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+def _structure(warehouse: str, ttm_label: str | None) -> tuple[list[dict], list[str], list[dict]]:
+    """Hyperscalers vs neoclouds, buyers' dependency highlights, build vs rent."""
+    period = ttm_label or "all"
+    with connect(warehouse, read_only=True) as con:
+        groups, dependency, build_rent = [], [], []
+        if _table_exists(con, "analytics", "provider_groups"):
+            groups = (
+                con.execute(
+                    "select period, provider_group, share, share_low, share_high, deals "
+                    "from analytics.provider_groups where market = 'compute_capacity' "
+                    "and metric = 'value_usd' and period in ('all', ?) "
+                    "order by period = 'all' desc, share desc",
+                    [period],
+                )
+                .df()
+                .to_dict("records")
+            )
+        if _table_exists(con, "analytics", "buyer_dependency"):
+            rows = con.execute(
+                "select buyer, provider, share, n_providers from analytics.buyer_dependency "
+                "where period = 'all' and metric = 'value_usd' and strategic_exposure "
+                "order by buyer_total desc limit 6"
+            ).fetchall()
+            dependency = [
+                f"{share:.0%} of {buyer}'s rented compute (all time, by contracted value) sits "
+                f"with {provider}, one of {n} provider{'s' if n != 1 else ''}."
+                for buyer, provider, share, n in rows
+            ]
+        if _table_exists(con, "analytics", "build_vs_rent"):
+            build_rent = (
+                con.execute(
+                    "select buyer, fiscal_year, capex_usd, commitments_usd, rent_to_capex_ratio "
+                    "from analytics.build_vs_rent where capex_usd is not null "
+                    "or commitments_usd > 0 order by buyer, fiscal_year"
+                )
+                .df()
+                .to_dict("records")
+            )
+    return groups, dependency, build_rent
 
 
 def _changes(all_deals: pd.DataFrame, this_week: list[dict], start: date) -> list[str]:
@@ -252,6 +310,8 @@ for _env in (_env_md, _env_html):
     _env.filters["money"] = money
     _env.filters["pct"] = lambda v: "—" if v is None or pd.isna(v) else f"{v:.0%}"
     _env.filters["num"] = lambda v: "—" if v is None or pd.isna(v) else f"{v:,.0f}"
+    _env.filters["usd"] = lambda v: "—" if v is None or pd.isna(v) else money(v)
+    _env.filters["ratio"] = lambda v: "—" if v is None or pd.isna(v) else f"{v:.2f}×"
 
 
 def safe_url(url) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import glob
 import mimetypes
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -45,11 +45,42 @@ class LogEntry:
     bytes: int | None = None
 
 
+@dataclass(frozen=True)
+class XbrlFact:
+    """One tidy row of SEC company facts (raw.xbrl_facts); ``url`` is the companyfacts
+    document it came from."""
+
+    url: str
+    cik: int
+    company: str | None
+    taxonomy: str
+    concept: str
+    unit: str
+    fiscal_year: int | None  # SEC's 'fy': the fiscal year of the filing, not of the period
+    fiscal_period: str | None  # 'FY', 'Q1'..'Q4' (of the filing)
+    period_start: date | None  # None for instant facts
+    period_end: date
+    value: float
+    form: str | None
+    filed: date | None
+    accession: str
+    frame: str | None  # e.g. 'CY2024': SEC's calendar alignment, on one fact per period
+
+    @property
+    def fact_id(self) -> str:
+        start = self.period_start.isoformat() if self.period_start else ""
+        return (
+            f"{self.cik}|{self.taxonomy}:{self.concept}|{self.unit}|{start}|"
+            f"{self.period_end.isoformat()}|{self.form or ''}|{self.accession}"
+        )
+
+
 @dataclass
 class SourceHarvest:
     documents: list[FetchedDocument] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
     fatal: str | None = None  # the source as a whole failed (e.g. its feed would not parse)
+    facts: list[XbrlFact] = field(default_factory=list)  # xbrl_facts sources only
 
     def record(self, result: FetchResult) -> None:
         """Turn a fetch result's attempts into log entries."""
@@ -62,8 +93,8 @@ class SourceHarvest:
             last = att is result.attempts[-1]
             if att.error is None:
                 outcome = "unchanged" if att.status == 304 else "ok"
-            else:
-                outcome = "http_error" if att.status is not None else "error"
+            else:  # http_error: the server said no; error: no usable response at all
+                outcome = "http_error" if (att.status or 0) >= 400 else "error"
             size = len(result.body) if (last and result.body is not None) else None
             self.log.append(
                 LogEntry(

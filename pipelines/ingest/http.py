@@ -8,6 +8,7 @@ robots.txt and conditional-GET logic run exactly the same way in both modes.
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,31 @@ import yaml
 
 DEFAULT_USER_AGENT = "csi/0.1 (Compute Supply Intelligence; +https://github.com/csi-project/csi)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# SEC's fair-access policy: at most 10 requests per second across all of sec.gov.
+SEC_MAX_RATE = 10.0
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def has_contact_email(user_agent: str | None) -> bool:
+    """True when a User-Agent names a contact email address (SEC requires one)."""
+    return bool(user_agent and _EMAIL_RE.search(user_agent))
+
+
+def is_sec_host(host: str) -> bool:
+    host = host.lower().split(":")[0]
+    return host == "sec.gov" or host.endswith(".sec.gov")
+
+
+def rate_key(host: str, rate_per_s: float | None) -> tuple[str, float | None]:
+    """The limiter bucket and rate for a host: every sec.gov host shares one bucket, clamped
+    to SEC's 10 requests per second whatever the source asked for."""
+    if is_sec_host(host):
+        return "sec.gov", min(rate_per_s or SEC_MAX_RATE, SEC_MAX_RATE)
+    return host.lower(), rate_per_s
+
+
+# A listener sees every response whose body was read: (url, status, headers, body).
+ResponseListener = Callable[[str, int, dict[str, str], bytes], None]
 
 
 @dataclass
@@ -90,7 +116,14 @@ class ReplayTransport(httpx.BaseTransport):
         location = entry.get("location")
         if location:
             headers["Location"] = location
-        body = (self.root / entry["file"]).read_bytes() if entry.get("file") else b""
+        body = b""
+        if entry.get("file"):
+            path = self.root / entry["file"]
+            if not path.is_file():  # a broken recording fails that URL, not the whole source
+                return httpx.Response(
+                    404, headers={"X-CSI-Replay": "missing-file"}, request=request
+                )
+            body = path.read_bytes()
         return httpx.Response(status, headers=headers, content=body, request=request)
 
 
@@ -139,6 +172,7 @@ class HttpClient:
         respect_robots: bool = True,
         rate_limits: bool = True,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.user_agent = user_agent
         self.max_bytes = max_bytes
@@ -148,8 +182,10 @@ class HttpClient:
         self.respect_robots = respect_robots
         self.rate_limits = rate_limits
         self._sleep = sleep
-        self._limiter = _HostLimiter(sleep=sleep)
+        self._limiter = _HostLimiter(clock=clock, sleep=sleep)
         self._robots: dict[str, RobotFileParser | None] = {}
+        self.replaying = isinstance(transport, ReplayTransport)
+        self.listeners: list[ResponseListener] = []
         self._client = httpx.Client(
             transport=transport or httpx.HTTPTransport(retries=0),
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -180,6 +216,7 @@ class HttpClient:
                 if resp.status_code == 200:
                     parser = RobotFileParser()
                     parser.parse(resp.text.splitlines())
+                    self._notify(resp, resp.content)
             except httpx.HTTPError:
                 parser = None  # unreachable robots.txt: treat as no rules
             self._robots[origin] = parser
@@ -194,8 +231,12 @@ class HttpClient:
         rate_per_s: float | None = 1.0,
         etag: str | None = None,
         last_modified: str | None = None,
+        max_bytes: int | None = None,
     ) -> FetchResult:
+        """GET ``url`` politely. ``max_bytes`` overrides the client's body cap for this call
+        (e.g. SEC companyfacts files, which run to tens of megabytes)."""
         result = FetchResult(url=url)
+        cap = max_bytes or self.max_bytes
         if not self.allowed(url):
             result.error = "disallowed by robots.txt"
             return result
@@ -204,10 +245,10 @@ class HttpClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        host = urlsplit(url).netloc
+        bucket, rate = rate_key(urlsplit(url).netloc, rate_per_s)
         for attempt in range(1, self.max_retries + 2):
             if self.rate_limits:
-                self._limiter.wait(host, rate_per_s)
+                self._limiter.wait(bucket, rate)
             started = time.monotonic()
             status: int | None = None
             error: str | None = None
@@ -220,13 +261,16 @@ class HttpClient:
                     result.headers = {k.lower(): v for k, v in resp.headers.items()}
                     if resp.headers.get("x-csi-replay") == "miss":
                         error = "not in recordings"
+                    elif resp.headers.get("x-csi-replay") == "missing-file":
+                        error = "recording's body file is missing"
                     elif status in RETRY_STATUSES:
                         error = f"HTTP {status}"
                         retry_after = _retry_after(resp.headers.get("retry-after"))
                     elif status >= 400:
                         error = f"HTTP {status}"
                     elif status != 304:
-                        result.body = self._read_capped(resp)
+                        result.body = self._read_capped(resp, cap)
+                        self._notify(resp, result.body)
             except _TooLarge as exc:
                 error = str(exc)
             except httpx.TooManyRedirects as exc:
@@ -234,12 +278,16 @@ class HttpClient:
             except httpx.TimeoutException as exc:
                 error = f"timeout: {type(exc).__name__}"
             except httpx.TransportError as exc:
-                error = f"{type(exc).__name__}: {exc}"
+                if status is not None:  # headers came, the body did not (all of it)
+                    error = f"truncated body: {type(exc).__name__}: {exc}"
+                else:
+                    error = f"{type(exc).__name__}: {exc}"
             elapsed = (time.monotonic() - started) * 1000
             result.attempts.append(Attempt(url, attempt, started, elapsed, status, error))
             result.error = error
             retriable = error is not None and (
                 status in RETRY_STATUSES
+                or error.startswith(("timeout", "truncated body"))
                 or (status is None and not error.startswith(("too many redirects", "body ")))
             )
             if not retriable or attempt > self.max_retries:
@@ -249,17 +297,27 @@ class HttpClient:
             result.body = None
         return result
 
-    def _read_capped(self, resp: httpx.Response) -> bytes:
-        declared = resp.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise _TooLarge(f"body over the {self.max_bytes}-byte cap (declared {declared})")
+    def _read_capped(self, resp: httpx.Response, cap: int) -> bytes:
+        declared = resp.headers.get("content-length")  # compressed size, if encoded
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise _TooLarge(f"body over the {cap}-byte cap (declared {declared})")
         chunks, size = [], 0
-        for chunk in resp.iter_bytes():
+        for chunk in resp.iter_bytes():  # decoded bytes: the cap bounds what we keep
             size += len(chunk)
-            if size > self.max_bytes:
-                raise _TooLarge(f"body over the {self.max_bytes}-byte cap")
+            if size > cap:
+                raise _TooLarge(f"body over the {cap}-byte cap")
             chunks.append(chunk)
         return b"".join(chunks)
+
+    def _notify(self, resp: httpx.Response, body: bytes) -> None:
+        """Tell listeners (``csi record``) about a response and the redirects before it."""
+        if not self.listeners:
+            return
+        for hop in resp.history:
+            for listener in self.listeners:
+                listener(str(hop.url), hop.status_code, dict(hop.headers), b"")
+        for listener in self.listeners:
+            listener(str(resp.url), resp.status_code, dict(resp.headers), body)
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:

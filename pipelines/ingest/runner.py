@@ -20,6 +20,7 @@ from pipelines.ingest.connectors import (
     utcnow,
 )
 from pipelines.ingest.http import DEFAULT_USER_AGENT, HttpClient, ReplayTransport
+from pipelines.ingest.sec import collect_sec_edgar, collect_xbrl_facts
 from pipelines.ingest.specs import SourcesFile
 from pipelines.ingest.store import StoreOutcome, load_validators, store_harvest
 from pipelines.warehouse import ensure_raw_schema
@@ -44,6 +45,10 @@ class IngestReport:
     @property
     def failed_fetches(self) -> int:
         return sum(o.failed_fetches for o in self.outcomes)
+
+    @property
+    def facts(self) -> int:
+        return sum(o.facts for o in self.outcomes)
 
 
 def recordings_for(sources: SourcesFile) -> Path | None:
@@ -91,7 +96,7 @@ def ingest(
             except Exception as exc:  # a connector bug must not stop the other sources
                 harvest = SourceHarvest(fatal=f"{type(exc).__name__}: {exc}")
             if harvest.fatal and not harvest.log:
-                where = getattr(spec, "url", None) or getattr(spec, "path", spec.name)
+                where = spec.location or spec.name
                 harvest.log.append(LogEntry(where, 0, utcnow(), None, "error", harvest.fatal))
             outcome = store_harvest(
                 warehouse,
@@ -101,9 +106,10 @@ def ingest(
                 genre=spec.document_genre,
                 harvest=harvest,
             )
+            facts = f", {outcome.facts} facts" if outcome.facts else ""
             progress(
                 f"{spec.name}: {outcome.new_documents} new, {outcome.existing_documents} known, "
-                f"{outcome.failed_fetches} failed"
+                f"{outcome.failed_fetches} failed{facts}"
             )
             outcomes.append(outcome)
     finally:
@@ -120,6 +126,8 @@ def _collect(spec, sources: SourcesFile, client: HttpClient, warehouse: str) -> 
         return collect_rss(spec, client, validators)
     if spec.kind == "html_index":
         return collect_html_index(spec, client, validators)
-    raise NotImplementedError(
-        f"source {spec.name!r}: kind {spec.kind!r} has no connector yet (rss, html_index, local)"
-    )
+    if spec.kind == "sec_edgar":
+        return collect_sec_edgar(spec, client, validators)
+    if spec.kind == "xbrl_facts":
+        return collect_xbrl_facts(spec, client, validators)
+    raise NotImplementedError(f"source {spec.name!r}: kind {spec.kind!r} has no connector")

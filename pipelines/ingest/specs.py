@@ -38,6 +38,11 @@ class _Spec(BaseModel):
     def document_genre(self) -> str:
         return self.genre or self.default_genre
 
+    @property
+    def location(self) -> str:
+        """Where the source is read from, for listings (``csi sources check``, the catalog)."""
+        return str(getattr(self, "url", None) or getattr(self, "path", None) or "")
+
 
 class _HttpSpec(_Spec):
     rate_limit_per_s: float = Field(default=1.0, gt=0, le=10)
@@ -59,21 +64,89 @@ class HtmlIndexSpec(_HttpSpec):
     default_genre: ClassVar[str] = "press_release"
 
 
-class SecEdgarSpec(_HttpSpec):
-    kind: Literal["sec_edgar"]
-    ciks: list[int] = Field(min_length=1)
-    forms: list[str] = Field(default_factory=lambda: ["8-K", "6-K"])
-    since: date | None = None
-    default_genre: ClassVar[str] = "filing"
+SEC_DATA_URL = "https://data.sec.gov"
+SEC_ARCHIVES_URL = "https://www.sec.gov"
+_FORM = r"^[A-Z0-9][A-Z0-9 ./-]{0,19}$"
+_EXHIBIT = r"^EX-\d+(?:\.\d+)?$"
 
 
-class XbrlFactsSpec(_HttpSpec):
-    kind: Literal["xbrl_facts"]
-    ciks: list[int] = Field(min_length=1)
-    concepts: list[str] = Field(
-        default_factory=lambda: ["PaymentsToAcquirePropertyPlantAndEquipment"], min_length=1
+class _SecSpec(_HttpSpec):
+    """SEC kinds: at most 10 requests per second (SEC's fair-access limit; the client also
+    clamps every sec.gov host to it), and a contact email in the User-Agent when live."""
+
+    ciks: list[Annotated[int, Field(gt=0, lt=10**10)]] = Field(min_length=1)
+    rate_limit_per_s: float = Field(default=5.0, gt=0, le=10)
+    data_url: str = Field(
+        default=SEC_DATA_URL,
+        pattern=r"^https?://",
+        description="base of the submissions / companyfacts API (a mirror or a test server)",
     )
     default_genre: ClassVar[str] = "filing"
+
+    @property
+    def location(self) -> str:
+        ciks = ", ".join(str(c) for c in self.ciks)
+        return f"{self.data_url} (CIK {ciks})"
+
+    @field_validator("data_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+
+class SecEdgarSpec(_SecSpec):
+    kind: Literal["sec_edgar"]
+    forms: list[Annotated[str, Field(pattern=_FORM)]] = Field(
+        default_factory=lambda: ["8-K", "6-K"], min_length=1
+    )
+    since: date | None = None
+    exhibits: list[Annotated[str, Field(pattern=_EXHIBIT)]] = Field(
+        default_factory=lambda: ["EX-99.1", "EX-99.2"],
+        description="exhibit types fetched beside each filing's primary document",
+    )
+    amendments: bool = Field(default=True, description="'8-K' also matches '8-K/A'")
+    max_filings: int | None = Field(default=None, gt=0, description="per company, newest first")
+    archives_url: str = Field(
+        default=SEC_ARCHIVES_URL,
+        pattern=r"^https?://",
+        description="base of /Archives/edgar/data (a mirror or a test server)",
+    )
+
+    @field_validator("forms", "exhibits", mode="before")
+    @classmethod
+    def _upper(cls, value):
+        if isinstance(value, list):
+            return [v.strip().upper() if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("forms")
+    @classmethod
+    def _no_exhibits_in_forms(cls, value: list[str]) -> list[str]:
+        wrong = [v for v in value if v.startswith("EX-")]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)} are exhibit types: list them under 'exhibits'")
+        return value
+
+    @field_validator("archives_url")
+    @classmethod
+    def _strip_archives_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+
+class XbrlFactsSpec(_SecSpec):
+    kind: Literal["xbrl_facts"]
+    concepts: list[
+        Annotated[str, Field(pattern=r"^(?:[a-z][a-z0-9-]*:)?[A-Za-z][A-Za-z0-9_]*$")]
+    ] = Field(
+        default_factory=lambda: ["PaymentsToAcquirePropertyPlantAndEquipment"],
+        min_length=1,
+        description="XBRL concepts, 'us-gaap:' assumed; 'ifrs-full:Name' for other taxonomies",
+    )
+    max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        gt=0,
+        description="body cap for companyfacts files (large filers' run to tens of megabytes)",
+    )
 
 
 class LocalSpec(_Spec):

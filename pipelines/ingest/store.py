@@ -28,6 +28,7 @@ class StoreOutcome:
     existing_documents: int = 0
     failed_fetches: int = 0
     errors: list[str] | None = None
+    facts: int = 0  # xbrl facts upserted
 
 
 def load_validators(warehouse: str, source: str) -> dict[str, tuple[str | None, str | None]]:
@@ -141,8 +142,54 @@ def store_harvest(
                 con.executemany(
                     "insert into raw.fetch_log values (?,?,?,?,?,?,?,?,?,?,?,?)", log_rows
                 )
+            if harvest.facts:
+                outcome.facts = _upsert_facts(con, source, harvest, doc_for_url, fetched_at)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
     return outcome
+
+
+_FACT_COLUMNS = (
+    "fact_id, cik, company, taxonomy, concept, unit, fiscal_year, fiscal_period, period_start, "
+    "period_end, value, form, filed, accession, frame, source, document_id, loaded_at"
+)
+_FACT_UPDATES = ", ".join(
+    f"{c} = excluded.{c}"
+    for c in _FACT_COLUMNS.split(", ")
+    if c not in ("fact_id", "cik", "taxonomy", "concept", "unit", "period_end", "accession")
+)
+
+
+def _upsert_facts(con, source: str, harvest: SourceHarvest, doc_for_url, loaded_at) -> int:
+    """Insert or update raw.xbrl_facts rows keyed by fact_id; returns the rows written."""
+    rows = {}
+    for f in harvest.facts:
+        rows[f.fact_id] = (
+            f.fact_id,
+            f.cik,
+            f.company,
+            f.taxonomy,
+            f.concept,
+            f.unit,
+            f.fiscal_year,
+            f.fiscal_period,
+            f.period_start,
+            f.period_end,
+            f.value,
+            f.form,
+            f.filed,
+            f.accession,
+            f.frame,
+            source,
+            doc_for_url.get(f.url),
+            loaded_at,
+        )
+    con.executemany(
+        f"insert into raw.xbrl_facts ({_FACT_COLUMNS}) values "
+        f"({', '.join('?' * len(_FACT_COLUMNS.split(', ')))}) "
+        f"on conflict (fact_id) do update set {_FACT_UPDATES}",
+        list(rows.values()),
+    )
+    return len(rows)

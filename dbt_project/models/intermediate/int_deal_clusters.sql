@@ -7,16 +7,101 @@
         compatible with its own (macros/deal_values_compatible.sql), else it opens a new deal.
     capacity_contract and expansion are different deal types, so an expansion is always a
     deal of its own; two deals of the same parties months apart stay two deals.
+
+    Incremental by partition: how a (buyer, provider, deal_type) clusters depends on all
+    its mentions (a newly found earlier mention moves a deal's first date, so its deal_id),
+    so a run re-walks, in full, every partition where a mention was added, changed or
+    removed since the last run (compared column by column with the stored rows), and
+    replaces those mentions' rows (unique_key mention_id). A mention that moved to another
+    partition (the gazetteer renamed a company) is found on both sides, so both partitions
+    are re-walked; the post-hook deletes mentions gone upstream. Untouched partitions are
+    not walked again. When the enriched model has a column this table lacks (a new column
+    upstream), every partition is walked again (macros/incremental.sql).
 -#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='mention_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook="
+            delete from {{ this }}
+            where mention_id not in (
+                select mention_id from {{ ref('int_deal_mentions_enriched') }}
+            )
+        ",
+    )
+}}
 {%- set window_days = 21 -%}
+{#- columns of the enriched model that change without changing how a mention clusters -#}
+{%- set bookkeeping_columns = ['extracted_at', 'gazetteer_version'] -%}
+{#- on an incremental run: the enriched columns compared with the stored rows -#}
+{%- set compared_columns = [] -%}
+{%- if is_incremental() -%}
+    {%- for column in adapter.get_columns_in_relation(ref('int_deal_mentions_enriched')) -%}
+        {%- if column.name | lower not in bookkeeping_columns -%}
+            {%- do compared_columns.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif -%}
+{%- set compared = [] -%}
+{%- for name in compared_columns -%}
+    {%- do compared.append(adapter.quote(name)) -%}
+{%- endfor %}
 
 with recursive
 
-mentions as (
+all_mentions as (
 
-    select * from {{ ref('int_deal_mentions_enriched') }}
+    select * exclude ({{ bookkeeping_columns | join(', ') }})
+    from {{ ref('int_deal_mentions_enriched') }}
 
 ),
+
+{% if is_incremental() and not missing_columns(this, compared_columns) %}
+-- mentions whose row differs between upstream and what was clustered last time, both ways
+changed_mentions as (
+
+    (
+        select {{ compared | join(', ') }} from all_mentions
+        except
+        select {{ compared | join(', ') }} from {{ this }}
+    )
+
+    union all
+
+    (
+        select {{ compared | join(', ') }} from {{ this }}
+        except
+        select {{ compared | join(', ') }} from all_mentions
+    )
+
+),
+
+changed_partitions as (
+
+    select distinct buyer, provider, deal_type
+    from changed_mentions
+
+),
+
+mentions as (
+
+    select all_mentions.*
+    from all_mentions
+    semi join changed_partitions
+        on all_mentions.buyer = changed_partitions.buyer
+        and all_mentions.provider = changed_partitions.provider
+        and all_mentions.deal_type = changed_partitions.deal_type
+
+),
+{% else %}
+mentions as (
+
+    select * from all_mentions
+
+),
+{% endif %}
 
 sequenced as (
 

@@ -1,6 +1,29 @@
+{#-
+    Incremental: a run resolves only the mentions staging has added or rewritten since (new
+    (mention_id, extracted_at)), unless the gazetteer changed: every row records the
+    fingerprint of the gazetteer that resolved it (gazetteer_version), and when that differs
+    from the current one every mention is resolved again, so adding an alias to
+    seeds/companies.csv fixes old mentions too. Documents and their parsed rows are written
+    once, before any mention of them (pipelines/documents.py), so they never change under a
+    stored mention. The post-hook deletes mentions gone from staging. A table stored before
+    extracted_at / gazetteer_version existed is resolved again in full (macros/incremental.sql).
+-#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='mention_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook="
+            delete from {{ this }}
+            where mention_id not in (select mention_id from {{ ref('stg_raw__deal_mentions') }})
+        ",
+    )
+}}
+
 with
 
-mentions as (
+all_mentions as (
 
     select * from {{ ref('stg_raw__deal_mentions') }}
 
@@ -21,6 +44,42 @@ parsed_documents as (
 companies as (
 
     select * from {{ ref('stg_companies') }}
+
+),
+
+gazetteer as (
+
+    -- fingerprint of what resolution depends on (names, roles, aliases)
+    select
+        md5(coalesce(
+            string_agg(
+                concat_ws('|', company, role, array_to_string(list_sort(aliases), ';')),
+                chr(10) order by company
+            ),
+            ''
+        )) as gazetteer_version
+
+    from companies
+
+),
+
+mentions as (
+
+    select * from all_mentions
+
+    {% if is_incremental() and not missing_columns(this, ['extracted_at', 'gazetteer_version']) %}
+    where not exists (
+        select 1
+        from {{ this }} as stored
+        where stored.mention_id = all_mentions.mention_id
+            and stored.extracted_at = all_mentions.extracted_at
+    )
+        or exists (
+            select 1
+            from {{ this }} as stored
+            where stored.gazetteer_version is distinct from (select gazetteer_version from gazetteer)
+        )
+    {% endif %}
 
 ),
 
@@ -113,6 +172,8 @@ final as (
         mentions.evidence,
         mentions.confidence,
         mentions.extractor_version,
+        mentions.extracted_at,
+        (select gazetteer_version from gazetteer) as gazetteer_version,
 
         dated_documents.source,
         dated_documents.genre,

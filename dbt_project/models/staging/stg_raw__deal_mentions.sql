@@ -1,8 +1,42 @@
+{#-
+    Incremental: a run reads only the raw mentions it has not seen, i.e. whose
+    (mention_id, extracted_at) is not stored yet. That covers new mentions and mentions
+    rewritten by a new extractor version (pipelines/documents.py replaces all of a
+    document's mentions, with a new extracted_at). The post-hook deletes mentions that are
+    no longer in raw.deal_mentions (a re-extraction can find fewer mentions), so the table
+    always equals a full refresh. A changed definition of this model needs
+    `dbt build --full-refresh` (on_schema_change='fail' stops with that advice when the
+    columns change).
+-#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='mention_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook="
+            delete from {{ this }}
+            where mention_id not in (
+                select trim(mention_id) from {{ source('raw', 'deal_mentions') }}
+            )
+        ",
+    )
+}}
+
 with
 
 source as (
 
-    select * from {{ source('raw', 'deal_mentions') }}
+    select * from {{ source('raw', 'deal_mentions') }} as raw_mentions
+
+    {% if is_incremental() %}
+    where not exists (
+        select 1
+        from {{ this }} as stored
+        where stored.mention_id = trim(raw_mentions.mention_id)
+            and stored.extracted_at = cast(raw_mentions.extracted_at as timestamp)
+    )
+    {% endif %}
 
 ),
 
