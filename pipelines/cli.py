@@ -265,6 +265,25 @@ def record(
         raise typer.Exit(1)
 
 
+@app.command("eval")
+def eval_command(
+    labels: list[Path] = typer.Argument(
+        None,
+        help="labels files (default: eval/devset/labels.yaml + sources/recordings/labels.yaml)",
+    ),
+    brief: bool = typer.Option(False, "--brief", help="tables only, no per-case details"),
+) -> None:
+    """Measure the extractor on labelled documents: precision, recall, F1, field accuracy."""
+    from pipelines.extract.evaluate import LabelsError, evaluate, format_report
+
+    try:
+        report = evaluate(labels or None)
+    except LabelsError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    typer.echo(format_report(report, details=not brief))
+
+
 @sources_app.command("check")
 def sources_check(
     files: list[Path] = typer.Argument(None, help="sources files (default: sources/*.yaml)"),

@@ -69,3 +69,10 @@ def test_run_rejects_bad_sources_file(tmp_path):
     assert result.exit_code == 2
     assert "unknown kind 'telepathy'" in result.output
     assert not (tmp_path / "w.duckdb").exists()  # nothing was started
+
+
+def test_eval_prints_the_table():
+    result = CliRunner().invoke(app, ["eval", "--brief"])
+    assert result.exit_code == 0, result.output
+    assert "precision" in result.output and "F1" in result.output
+    assert "value_usd" in result.output and "decoys:" in result.output

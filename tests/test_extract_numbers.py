@@ -99,7 +99,14 @@ def test_end_dates_are_last_day_of_month_or_year():
     assert d.years is None  # stated terms only, unless asked to derive
     d = find_duration("through December 2031", date(2025, 12, 31), derive=True)
     assert d.years == pytest.approx(6.0)
-    assert find_duration("until 2030", date(2025, 1, 1)).end_date == date(2030, 12, 31)
+    assert find_duration("until the end of 2030", date(2025, 1, 1)).end_date == date(2030, 12, 31)
+    # a bare year is no end date (often a delivery schedule), per the labelling conventions
+    assert find_duration("deployed in phases through 2026", date(2025, 1, 1)) is None
+    assert find_duration("until 2030", date(2025, 1, 1)) is None
+    assert find_duration("to be completed by the end of 2029", date(2025, 1, 1)).end_date == date(
+        2029, 12, 31
+    )
+    assert find_duration("capacity in place by the end of 2026", date(2025, 1, 1)) is None
     assert find_duration("a 10-year-old company", date(2025, 1, 1)) is None
     assert find_duration("the multi-year agreement", date(2025, 1, 1)) is None
 

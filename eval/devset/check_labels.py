@@ -4,6 +4,7 @@ Usage: .venv/bin/python eval/devset/check_labels.py
 Checks that every labelled file exists and every document is labelled, that the fields use the
 allowed values, and prints the counts per genre, decoys and deal types.
 """
+
 import collections
 import datetime as dt
 import pathlib
@@ -15,8 +16,20 @@ HERE = pathlib.Path(__file__).resolve().parent
 GENRES = {"news": "news", "press_release": "press", "filing": "filings"}
 DEAL_TYPES = {"capacity_contract", "expansion", "chip_supply", "equity_investment", "backstop"}
 QUALIFIERS = {"exact", "up_to", "at_least", "approx", None}
-DEAL_KEYS = ["buyer", "provider", "deal_type", "value_usd", "value_qualifier", "currency", "announced_on",
-             "duration_years", "end_date", "gpu_model", "gpu_count", "power_mw"]
+DEAL_KEYS = [
+    "buyer",
+    "provider",
+    "deal_type",
+    "value_usd",
+    "value_qualifier",
+    "currency",
+    "announced_on",
+    "duration_years",
+    "end_date",
+    "gpu_model",
+    "gpu_count",
+    "power_mw",
+]
 
 
 def main() -> int:
@@ -53,7 +66,12 @@ def main() -> int:
                 errors.append(f"{f}: non-USD deal without fx note")
             if not isinstance(x["announced_on"], dt.date):
                 errors.append(f"{f}: announced_on is not a date")
-    on_disk = {str(p.relative_to(HERE)) for g in GENRES.values() for p in (HERE / g).iterdir() if p.is_file()}
+    on_disk = {
+        str(p.relative_to(HERE))
+        for g in GENRES.values()
+        for p in (HERE / g).iterdir()
+        if p.is_file()
+    }
     for f in sorted(on_disk - labelled):
         errors.append(f"{f}: document not labelled")
 

@@ -410,6 +410,18 @@ def _unwrap(text: str) -> str:
     return "\n".join(out)
 
 
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_MD_EMPHASIS_RE = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _strip_markdown(text: str) -> str:
+    """Markdown markup off: headings' #, **bold**/*italic* markers, [links](url) -> text."""
+    text = _MD_HEADING_RE.sub(r"\1", text)
+    text = _MD_LINK_RE.sub(r"\1", text)
+    return _MD_EMPHASIS_RE.sub(r"\2", text)
+
+
 def _parse_text(
     text: str, markdown: bool, feed_title: str | None, feed_published_at: datetime | None
 ) -> ParsedDocument:
@@ -421,7 +433,16 @@ def _parse_text(
         if hm and hm.start() < 400:
             title = hm.group("title")
         else:
-            first = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
+            lines = [ln.strip() for ln in body.split("\n")[:12] if ln.strip()]
+            first = lines[0] if lines else ""
+            # a wire-service banner ("BUSINESS WIRE") above the headline is not the title
+            if (
+                len(lines) > 1
+                and len(first.split()) <= 3
+                and first.upper() == first
+                and len(lines[1].split()) >= 4
+            ):
+                first = lines[1]
             title = first[:300] or None
     title = title or feed_title
     published = None
@@ -437,11 +458,13 @@ def _parse_text(
         d = dateline_date(body)
         if d is not None:
             published, source = datetime(d.year, d.month, d.day), "text"
+    if title and markdown:
+        title = _strip_markdown(title)
     return ParsedDocument(
         title=" ".join(title.split()) if title else None,
         published_at=published,
         published_from=source,
-        text=_clean_text(_unwrap(body)),
+        text=_clean_text(_strip_markdown(_unwrap(body)) if markdown else _unwrap(body)),
         parser=PARSER_MARKDOWN if markdown else PARSER_TEXT,
     )
 

@@ -1,45 +1,101 @@
 """Rule-based extraction of AI-compute deal mentions from a document's text.
 
-No model, no network: compiled regexes over sentences in which the gazetteer's companies
-are replaced by placeholders (``⟦0⟧``, ``⟦1⟧``...), so role patterns read like grammar:
-``⟦p⟧ ... will supply ... to ⟦b⟧``.
+No model, no network: compiled regexes over sentences in which the companies are replaced by
+placeholders (``⟦0⟧``, ``⟦1⟧``...), so role patterns read like grammar:
+``⟦p⟧ ... will supply ... to ⟦b⟧``. Measured by :mod:`pipelines.extract.evaluate`
+(``csi eval``) on eval/devset and sources/recordings.
 
 Pipeline for one document
 -------------------------
-1. Split the text into sentences (paragraphs are "\\n"-separated); the title, when it is
+0. Opinion pieces ("Opinion:", "Comment:", "Column:" titles) yield nothing: they discuss
+   deals, they do not report them.
+1. Companies: the gazetteer's, plus the document's own names
+   (:mod:`pipelines.extract.entities`): companies it does not know, recognised from a
+   corporate suffix, a listing, an "About X" heading or an appositive ("X, a GPU cloud
+   provider"), with their short form ("Strandway"); and defined terms ("the Company", a
+   filing's registrant; ``Microsoft Corporation ("Customer")``).
+2. Split the text into sentences (paragraphs are "\n"-separated); the title, when it is
    not already the first line of the text, is read as an extra sentence (it can enrich a
    body mention, or stand alone with ``evidence_start == evidence_end == 0``).
-2. Per sentence: skip unless it carries a deal cue (deal noun/verb) and a compute, money
-   or equity cue; drop rumours/talks/denials/negations/hypotheticals, capex guidance,
-   product launches, M&A of companies and property purchases. Clauses that recap an
-   earlier deal ("builds on a $14.2 billion agreement signed last September") are masked,
-   and sentences anchored more than a month before publication are marked as recaps.
-3. Parties: companies in the sentence, minus chipmakers used as hardware modifiers
-   ("Nvidia GB300 GPUs") and companies named only as examples ("neoclouds like X"). With
-   one party, an anaphor ("the company", "it", "we") is resolved to the previous
-   sentence's subject or the document's main company.
-4. Roles: every ordered pair gets a score = pattern votes (passive "was selected by",
+3. Per sentence: skip unless it carries a deal cue (deal noun/verb) and a compute, money
+   or equity cue; drop rumours/talks/denials/negations/hypotheticals, comments on media
+   reports, exploratory agreements ("to explore"), capex guidance, product launches, M&A,
+   property purchases and financings (IPOs, notes, credit facilities). Clauses that recap
+   an earlier deal ("builds on a $14.2 billion agreement signed last September", "days
+   after X said...", ", which has signed deals with A, B and C,") are masked; sentences
+   anchored in the past ("in March", "on September 30, 2025" a month or more before
+   publication, "last week", "earlier this month", "two weeks ago", "recently") are
+   recaps. Reported speech keeps its news: "X said it had signed" is not a recap.
+4. Parties: companies in the clause, minus chipmakers used as hardware modifiers
+   ("Nvidia GB300 GPUs"), projects ("additional Stargate capacity"), companies named as
+   examples ("neoclouds like X") and companies in masked recap clauses. With one party, an
+   anaphor ("the company", "it", "we", "the round") is resolved to the previous sentence's
+   subject or the document's main company.
+5. Several deals in one sentence: clauses split at ";", "while", ", and X will...", "under
+   which", ", with X standing behind it", ", backed by X"; "A and B ... $X and $Y,
+   respectively" gives one clause per pair; a gapped "... and B up to $5 billion" repeats
+   the first clause's verb and object.
+6. Roles: every ordered pair gets a score = pattern votes (passive "was selected by",
    "X will supply ... to Y", "Y taps X", "Y will rent ... from X", "Y commits $N to X",
-   "Y, a customer of X"...) + a role prior used only as a tie-breaker (ai_lab >
-   hyperscaler > other > neocloud > chipmaker for who buys; different priors for equity
-   and backstop deals). The best pair wins.
-5. Type: backstop (unused/residual capacity, backstop), equity_investment (stake,
-   investment in, warrants, funding round), chip_supply (the provider is a chipmaker and
-   chips/GPUs/systems are sold), expansion (expand/extend/additional/increase of an
-   existing agreement), else capacity_contract.
-6. Value: the amount nearest the deal ("$14B deal", "worth $X", "commits $X") beats
-   amounts about revenue, backlog, funding, valuation or totals.
-7. Merge per document: candidates with the same two parties and deal family (capacity and
+   "Y, a customer of X"; landlord grammar: the owner of the site provides ("at its campus",
+   "at X's data center", "a campus developed by X"), the tenant has "lease obligations",
+   exercises "its option" or is "granted an option", the party that books the "contracted
+   revenue" provides) + a role prior used only as a tie-breaker (ai_lab > hyperscaler >
+   other > neocloud > chipmaker for who buys; different priors for equity and backstop
+   deals). The best pair wins. Sentences naming both parties without a deal ("Y will run
+   its workloads at X's campus") still vote on the orientation of their deal.
+7. Type: backstop (unused/residual capacity, backstop; a backstop of a tenant's
+   obligations goes to the tenant's landlord in the same document), equity_investment
+   (stake, investment in, funding round led by; an invested amount wins over a purchase
+   in the same clause; warrants or shares issued as part of a commercial deal are no
+   deal), chip_supply (the provider is a chipmaker and chips/GPUs/systems are sold),
+   expansion (expanding or extending an existing agreement, an additional order, a
+   second order *with the same party*; not a "relationship", not "additional capacity"
+   alone), else capacity_contract. A sentence that says nothing of what is traded ("X
+   entered into an order form with Y for $6.3 billion") lends its value and date to a
+   typed deal between the same two companies instead of being a mention of its own.
+8. Value: the amount nearest the deal ("$14B deal", "worth $X", "commits $X", "the total
+   contract value of the Agreement is $X", "$X of contracted revenue over the term") beats
+   amounts about revenue, backlog, funding, valuation, equity received, running totals
+   ("the total value of its agreements ... is now $22.4 billion") and sums. A value stated
+   before its deal (an 8-K's "The initial value of the Order is $6.3 billion." then "Under
+   the Order, ...") is kept for the next deal of the same parties.
+9. Merge per document: candidates with the same two parties and deal family (capacity and
    expansion together) become one mention; the value kept is the most precise exact one
    from the most informative sentence. Continuation sentences ("The agreement runs
-   through 2031") enrich the latest mention. Recap-only mentions are dropped when the
-   document reports a new deal.
+   through 2031", "Each Lease has a term of 15 years", "Total base rent is $2.9 billion")
+   enrich the latest mention. Recaps are never emitted.
 
-Conventions (as in sources/recordings/labels.yaml): ``duration_years`` is a stated term only
-("five-year", "over seven years"); "through December 2031" fills ``end_date`` and leaves the
-duration empty (``numbers.find_duration(..., derive=True)`` would count it from the
-announcement). Equity mentions carry no hardware or power fields. Background recaps are never
-emitted, even in a document that reports nothing new.
+Conventions (the labelling rules of eval/devset/README.md): ``duration_years`` is a stated
+term only ("five-year", "over seven years"); "through December 2031" fills ``end_date``; a bare
+year ("through 2031", usually a delivery schedule) gives no end date; "completed by the end of
+2029" gives 2029-12-31. Equity mentions carry no hardware or power fields. Site sizes ("its
+2 GW campus") and what capacity could run ("enough to run two million chips") are not the
+deal's power or GPU count.
+
+Known weaknesses (honest list; measured numbers in ``csi eval``)
+--------------------------------------------------------------
+* Regexes, not a parser: long sentences with several clauses and three or more companies
+  can still pair the wrong two, and role priors decide when no pattern fires (two neoclouds
+  in "X signs Y colocation deal" with no site, revenue or option cue: the first named buys).
+* Unknown companies are found only from a suffix, listing, "About" heading, appositive or
+  filing cover; an invented name used bare ("Quillfeather taps Vultr") is not a party.
+* Recap detection is lexical: a past deal told without a date, "previously", "recently",
+  "earlier" or a recap connective reads as news; a new deal told with "last week" reads as
+  a recap.
+* Conditional/hedged language is matched by keywords ("would", "could", "might", "talks",
+  "reports"): unusual hedges slip through, and a real deal quoted with "would" is missed.
+* Values: annual amounts ("$30 billion a year") are taken as the deal value when they are
+  the only figure; currencies are converted with the small dated table in
+  :mod:`pipelines.extract.numbers`; ranges keep their lower bound.
+* Deal typing: "expansion" needs an explicit link to an existing agreement; a second
+  contract described only as "additional capacity" stays a capacity_contract; chip
+  purchases from non-chipmakers (server makers are "chipmaker" in the seed) depend on the
+  seed's role.
+* GPU model: the most specific model named in the deal's sentences wins, which can be a
+  later generation mentioned for a second tranche.
+* Dates: relative weekdays resolve against the publication date; a document without a
+  date falls back to the feed date, then to undated mentions.
 
 Confidence (0..1), additive and documented in :func:`_confidence`:
 0.35 for two parties with a deal cue, +0.20 roles set by grammar (not only the prior),
@@ -56,8 +112,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from pipelines.extract.entities import DocumentNames, might_name_company
 from pipelines.extract.gazetteer import Company, Gazetteer
 from pipelines.extract.numbers import (
+    MONEY_HINT_RE,
     Duration,
     Money,
     announced_date,
@@ -70,7 +128,7 @@ from pipelines.extract.numbers import (
     past_anchor,
 )
 
-EXTRACTOR_VERSION = "rules-0.1.0"
+EXTRACTOR_VERSION = "rules-0.2.0"
 
 DEAL_TYPES = ("capacity_contract", "expansion", "chip_supply", "equity_investment", "backstop")
 VALUE_QUALIFIERS = ("exact", "up_to", "at_least", "approx")
@@ -132,7 +190,7 @@ _DEAL_VERB_RE = re.compile(
     r"|picks?|picked|hire(?:s|d)?|expand(?:s|ed|ing)?|extend(?:s|ed|ing)?|secur(?:e|es|ed|ing)"
     r"|lands?|landed|won|wins|host(?:s|ed|ing)?|pay(?:s|ing)?|paid"
     r"|spend(?:s|ing)?|spent|backstop\w*|stake|warrants?|sell(?:s|ing)?|sold"
-    r"|contracted|enlist(?:s|ed)?|engag(?:e|es|ed))\b",
+    r"|contracted|enlist(?:s|ed)?|engag(?:e|es|ed)|rais(?:es|ed|ing))\b",
     _F,
 )
 # weak verbs count as a deal cue only next to a quantity (money, GPU count, MW)
@@ -171,6 +229,11 @@ _RUMOUR_RE = re.compile(
     r"|close\s+to\s+(?:a|an|signing|finali[sz]ing|reaching)|explor(?:es|ing|ed)\s+(?:a|an)"
     r"|consider(?:s|ing)\s+(?:a|an)|weigh(?:s|ing)\s+(?:a|an)|mulling|rumou?r(?:s|ed)?"
     r"|speculat\w+|potential\s+(?:\w+\s+)?(?:deal|agreement|contract|partnership)"
+    r"|(?:media|press|news|recent)\s+reports|reports\s+(?:stating|suggesting|claiming)"
+    r"|(?:agreement|collaboration|partnership|memorandum|MOU|alliance)\s+to\s+(?:jointly\s+)?"
+    r"(?:explore|study|evaluate|investigate|assess|examine)"
+    r"|(?:is|are)\s+aware\s+of|(?:does|do|did)\s+not\s+comment|declined\s+to\s+comment\s+on\s+"
+    r"(?:the\s+)?(?:reports?|speculation|rumou?rs?)"
     r"|possible\s+(?:\w+\s+)?(?:deal|agreement|contract)|proposed\s+(?:deal|agreement|contract)"
     r"|could\s+(?:sign|ink|strike|reach|announce)|may\s+(?:sign|ink|strike|reach|announce)"
     r"|might|if\s+(?:it\s+is\s+|they\s+are\s+)?(?:finali[sz]ed|completed|signed|approved)"
@@ -196,7 +259,7 @@ _CAPEX_RE = re.compile(
     r"\b(?:capex|capital\s+expenditures?|capital\s+spending|capital\s+outlays?"
     r"|(?:expects?|expected|plans?|planned|intends?|aims?|projects?|forecasts?|budgets?"
     r"|earmark(?:s|ed)?)\s+(?:to\s+)?(?:spend|invest)\w*\s+(?:[\w$€£.,~-]+\s+){0,4}?"
-    r"(?:on|in|this|next|over))\b",
+    r"(?:on|in(?!\s+⟦)|this|next|over))\b",
     _F,
 )
 _GUIDANCE_RE = re.compile(
@@ -217,6 +280,13 @@ _MNA_RE = re.compile(
     r"|capacity|compute|servers|systems|accelerators|hardware|cloud\s+capacity))",
     _F,
 )
+_FINANCING_RE = re.compile(
+    r"\b(?:IPO|initial\s+public\s+offering|public\s+offering|(?:share|stock|equity|notes?|bonds?"
+    r"|debt|convertible|secondary)\s+offering|offering\s+of\s+(?:[\w-]+\s+){0,3}?(?:notes|shares"
+    r"|bonds)|credit\s+facility|term\s+loan|revolving|senior\s+(?:secured\s+|unsecured\s+)?notes"
+    r"|convertible\s+notes|bond\s+sale|debt\s+financing|loan\s+facility)\b",
+    _F,
+)
 _PROPERTY_RE = re.compile(
     r"\b(?:acquir\w+|buy(?:s|ing)?|bought|purchas\w+)\s+(?:[\w$.,'-]+\s+){0,5}?"
     r"(?:site|sites|campus|campuses|land|property|properties|facility|facilities|building"
@@ -224,17 +294,22 @@ _PROPERTY_RE = re.compile(
     _F,
 )
 _BACKSTOP_RE = re.compile(
-    r"\b(?:backstop\w*|unused\s+capacity|unsold\s+capacity|residual\s+capacity|excess\s+capacity"
-    r"|idle\s+capacity|(?:remaining|leftover|spare|surplus|unutili[sz]ed|unfilled)\s+capacity|capacity\s+(?:that\s+)?(?:is\s+|goes\s+)?(?:not\s+)?(?:un)?(?:used|sold)"
-    r"|any\s+(?:[\w-]+\s+){0,2}?(?:capacity|compute)\b[^.]{0,60}?\b(?:does\s+not|doesn't|cannot"
+    r"\b(?:backstop\w*|(?:unused|unsold|residual|excess|idle|remaining|leftover|spare|surplus"
+    r"|unutili[sz]ed|unfilled|uncontracted)\s+(?:[\w-]+\s+){0,3}?capacity"
+    r"|capacity\s+(?:that\s+)?(?:is\s+|goes\s+)?(?:not\s+)?(?:un)?(?:used|sold)"
+    r"|to\s+the\s+extent\s+(?:such\s+|the\s+)?capacity\s+is\s+not\s+(?:purchased|used|sold)"
+    r"|any\s+(?:[\w-]+\s+){0,2}?(?:capacity|compute)\b[^.]{0,60}?\b(?:does\s+not|doesn't|do\s+not"
+    r"|don't|did\s+not|cannot"
     r"|can't|fails?\s+to|unable\s+to|not\s+able\s+to|un(?:able|sold|used))"
     r"|(?:guarantee[sd]?|guaranteeing)\s+to\s+(?:buy|purchase)|buyer\s+of\s+last\s+resort)\b",
     _F,
 )
 _EQUITY_STRONG_RE = re.compile(
-    r"\b(?:stake|stakes|equity\s+(?:investment|stake|interest)|warrants?|funding\s+round"
-    r"|series\s+[a-h]\b|round\s+of\s+funding|investment\s+in\s+⟦|invest(?:s|ed|ing)?\s+(?:[$€£][\d.,]+\s*\w*\s+|up\s+to\s+\S+\s+\w+\s+|an?\s+(?:additional\s+)?\S+\s+\w+\s+)?in\s+⟦"
+    r"\b(?:stake|stakes|equity\s+(?:investment|stake|interest)|funding\s+round"
+    r"|series\s+[a-h]\b|round\s+of\s+funding|investment\s+in\s+⟦"
+    r"|invest(?:s|ed|ing)?\s+(?:[^.⟦;]{0,80}?\s)?in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?⟦"
     r"|led\s+(?:a|an|the)\s+(?:\S+\s+){0,4}?round|raised\s+(?:\S+\s+){0,4}?from\s+⟦"
+    r"|round\b[^.⟦]{0,30}?\bled\s+by\s+⟦"
     r"|shares\s+of\s+⟦|(?:⟦\d+⟧'s\s+)?(?:strategic\s+)?investment\s+(?:from|by)\s+⟦"
     r"|invest(?:s|ed|ing|ment)?\s+(?:[^.]{0,40}?\s)?in\s+(?:the|this)\s+(?:company|startup|firm"
     r"|business|lab|developer)|(?:put|puts|putting|pour|pours|pouring|plough|plow|inject)\w*"
@@ -248,8 +323,8 @@ _EXPANSION_WORDS = (
     r"|grow(?:s|ing)?|grew|enlarg(?:e|es|ed|ing)|top(?:s|ped)?\s+up)"
 )
 _AGREEMENT_WORDS = (
-    r"(?:agreement|deal|contract|partnership|relationship|commitment|order|collaboration|pact"
-    r"|arrangement|lease|alliance|tie-up)s?"
+    r"(?:agreement|deal|contract|partnership|commitment|order|pact|arrangement|lease|tie-up"
+    r"|order\s+form|MSA)s?"
 )
 _EXPANSION_STRONG_RE = re.compile(
     rf"\b{_EXPANSION_WORDS}\s+(?:[\w'-]+\s+){{0,3}}?{_AGREEMENT_WORDS}\b"
@@ -257,12 +332,16 @@ _EXPANSION_STRONG_RE = re.compile(
     rf"|\b(?:expansion|extension|amendment|upsizing)\s+(?:of|to)\s+(?:[\w'-]+\s+){{0,3}}?"
     rf"{_AGREEMENT_WORDS}\b"
     rf"|\b(?:expanded|extended|amended|enlarged|upsized)\s+(?:[\w'-]+\s+){{0,2}}?{_AGREEMENT_WORDS}\b"
-    r"|\b(?:additional|follow-on|another|second|further)\s+(?:[$€£][\d.,]+\s*\w*\s+)?"
+    r"|\b(?:additional|follow-on|further)\s+(?:[$€£][\d.,]+\s*\w*\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:order|contract|agreement|commitment|tranche)s?\b"
+    r"|\b(?:another|second|third|follow-on|repeat)\s+(?:[$€£][\d.,]+\s*\w*\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:order|contract|agreement|commitment|deal)s?\s+(?:with|from)\s+⟦"
     r"|\b(?:existing|current|previous|prior|earlier|original|initial)\s+(?:[\w-]+\s+){0,2}?"
     rf"{_AGREEMENT_WORDS}\b[^.]{{0,80}}?\b{_EXPANSION_WORDS}\b"
-    rf"|\b{_EXPANSION_WORDS}\b[^.]{{0,80}}?\b(?:existing|current|previous|prior|earlier|original"
-    rf"|initial)\s+(?:[\w-]+\s+){{0,2}}?{_AGREEMENT_WORDS}\b",
+    rf"|\b(?:{_EXPANSION_WORDS}|add(?:s|ed|ing)?)\b[^.]{{0,80}}?\b(?:existing|current|previous"
+    rf"|prior|earlier|original|initial)\s+(?:[\w-]+\s+){{0,2}}?{_AGREEMENT_WORDS}\b"
+    rf"|\bexercis(?:e|es|ed|ing)\s+(?:an|its|the|their|a)\s+(?:[\w-]+\s+)?options?\s+(?:to|for)\s+"
+    rf"(?:an?\s+)?(?:{_EXPANSION_WORDS}|add|additional)\b",
     _F,
 )
 # buying or supplying compute: such a clause is not an equity deal even if warrants ride along
@@ -270,18 +349,6 @@ _COMPUTE_TRADE_RE = re.compile(
     r"\b(?:rent|leas|buy|bought|purchas|procur|use|access|suppl|provid|deliver|deploy|sell|sold)\w*"
     r"\s+(?:[^.]{0,50}?\s)?(?:capacity|compute|GPUs?|chips|cloud|accelerators|processors|systems"
     r"|servers|gigawatts?|megawatts?|GW|MW|TPUs?)\b",
-    _F,
-)
-_EXPANSION_RE = re.compile(
-    r"\b(?:expand(?:s|ed|ing)?|expansion|extend(?:s|ed|ing)?|extension|additional|increas(?:e|es|ed|ing)"
-    r"|upsiz(?:e|es|ed|ing)|boost(?:s|ed|ing)?|add(?:s|ed|ing)?\s+to|amend(?:s|ed|ment)?"
-    r"|top(?:s|ped)?[- ]up|broaden(?:s|ed)?|deepen(?:s|ed)?|follow-on|new\s+order|second"
-    r"|another|more\s+capacity|further)\b",
-    _F,
-)
-_EXISTING_RE = re.compile(
-    rf"\b(?:existing|current|previous|prior|earlier|original|initial|ongoing|{DEAL_NOUN}"
-    r"|relationship|bringing\s+the\s+total)\b",
     _F,
 )
 _HARDWARE_RE = re.compile(
@@ -297,8 +364,8 @@ _CAPACITY_OBJECT_RE = re.compile(
 
 # recap clauses: masked out before values are read
 _RECAP_CLAUSE_RE = re.compile(
-    r"\b(?:builds?\s+on|built\s+on|building\s+on|follows|following|comes\s+(?:on\s+top\s+of|after)"
-    r"|on\s+top\s+of|in\s+addition\s+to|adds\s+to)(?=\s+(?:[\w$€£.,'-]+\s+){0,6}?"
+    r"\b(?:builds?\s+on|built\s+on|building\s+on|follows|following|comes?\s+(?:on\s+top\s+of|after)"
+    r"|on\s+top\s+of|in\s+addition\s+to|adds\s+to)(?=\s+(?:[\w$€£.,'⟦⟧-]+\s+){0,10}?"
     rf"(?:{DEAL_NOUN}|[$€£]\d))"
     r"|\b(?:after\s+(?:a|an|its|their|the)\s+"
     r"(?:(?:earlier|previous|prior|initial|original|first)\s+)?(?:[$€£][\d.,]+\s*\w*\s+)?(?:\w+\s+){0,2}?"
@@ -306,25 +373,38 @@ _RECAP_CLAUSE_RE = re.compile(
     r"(?:the|its|their)\s+(?:\w+\s+){0,3}?(?:total|value|backlog|commitments?)"
     r"|(?:which|that)\s+(?:was\s+)?(?:signed|announced|inked|struck|agreed)\s+(?:in|last|earlier)"
     r"|previously|last\s+(?:year|month)'s|an?\s+(?:earlier|previous|prior)\s+(?:[$€£][\d.,]+\s*\w*\s+)?"
+    r"|(?<=,\s)(?:which|who)\s+(?:has|have|had)\s+(?:already\s+|also\s+|previously\s+)?"
+    r"(?:signed|struck|inked|agreed|announced|secured|landed|won)"
+    r"|(?:(?:a\s+few|two|three|several)\s+)?(?:days|weeks|months)\s+after|(?:shortly|soon|just)\s+after"
+    r"|(?:in\s+)?the\s+same\s+(?:day|week|month)\s+(?:that|as)"
     rf"(?:\w+\s+){{0,2}}?{DEAL_NOUN}|(?:earlier|previous|prior|original|initial|first)\s+"
     rf"(?:[$€£][\d.,]+\s*\w*\s+)?(?:\w+\s+){{0,2}}?{DEAL_NOUN}\s+(?:signed|announced|struck|inked|from|in|last))",
     _F,
 )
 _RECAP_SENTENCE_RE = re.compile(
-    r"\b(?:previously|already|has\s+(?:a|an)\s+(?:existing|earlier)|had\s+(?:signed|inked|struck|agreed)"
+    r"\b(?:previously|already|recently|has\s+(?:a|an)\s+(?:existing|earlier)"
+    r"|had\s+(?:signed|inked|struck|agreed)"
     r"|signed\s+(?:a|an)\s+(?:earlier|previous)|the\s+(?:earlier|previous|prior|original|initial)\s+"
     rf"(?:\w+\s+){{0,2}}?{DEAL_NOUN}|since\s+(?:19|20)\d\d)\b",
     _F,
 )
 _FRESH_RE = re.compile(
     r"\b(?:today|this\s+week|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    r"|new(?:ly)?|latest|fresh|announced\s+(?:on|today)|this\s+morning)\b",
+    rf"|(?-i:new|latest|fresh)\s+(?:[\w$€£.-]+\s+){{0,3}}?{DEAL_NOUN}|newly\s+(?:signed|announced)"
+    r"|announced\s+(?:on|today)|this\s+morning)\b",
     _F,
 )
 _DEAL_REF_RE = re.compile(
-    rf"\b(?:the|this|that|its|their|our|such)\s+(?:\w+[\s-]+){{0,3}}?{DEAL_NOUN}\b|\bunder\s+the\b"
+    rf"\b(?:the|this|that|its|their|our|such|each|every|both)\s+(?:\w+[\s-]+){{0,3}}?(?:{DEAL_NOUN}|expansion"
+    r"|extension|upsizing|amendment|award|transaction)\b|\bunder\s+the\b"
     r"|\b(?:it|they)\s+(?:will|would|is|are|includes?|runs?|covers?|spans?|calls?)\b",
     _F,
+)
+_REPORTING_RE = re.compile(
+    r"\b(?:said|says|announced|announces|disclosed|confirmed|stated|revealed|reported|told)\b", _F
+)
+_HAD_RE = re.compile(
+    r"\bhad\s+(?=(?:\w+\s+)?(?:signed|agreed|entered|struck|inked|reached|won))", _F
 )
 _ASIDE_RE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*,|\([^)]*\)|\s[—–]\s[^—–]*\s[—–]\s")
 _EXPANSION_LINK_RE = re.compile(
@@ -343,6 +423,15 @@ _ANAPHOR_RE = re.compile(
     r"\s+operator|Nasdaq-listed\s+\w+|\w+-based\s+(?:company|firm|startup|provider))"
     r"|[Ii]t(?=\s+(?:will|would|has|had|is|was|also|signed|agreed|expects|said|plans|inked))"
     r"|[Ww]e(?=\s+(?:will|have|are|signed|agreed|expect|also)))\b"
+)
+# a project or venture name used as a modifier: "additional Stargate data centre capacity"
+_PROJECT_AFTER_RE = re.compile(
+    r"^\s+(?:[\w-]+\s+)?(?:data\s+cent(?:er|re)s?|capacity|sites?|campus(?:es)?|projects?"
+    r"|program(?:me)?s?|initiative|partners|facility|facilities|build-?out|expansion)\b",
+    _F,
+)
+_ROUND_ANAPHOR_RE = re.compile(
+    r"\b[Tt]he\s+(?:(?:new|latest|Series\s+[A-H]|funding|equity|investment)\s+)?(?:round|raise)\b"
 )
 _GENERIC_BEFORE_RE = re.compile(
     r"(?:\b(?:such\s+as|like|e\.g\.,?|for\s+example,?|for\s+instance,?|including)\s+"
@@ -397,6 +486,10 @@ _PASSIVE_V = (
     r"|retained|named|signed|paid|backed|funded|financed|hired)"
 )
 _G = r"[^⟦]{0,%d}?"
+_SITE_NOUN = (
+    r"(?:campus|campuses|site|sites|data\s+cent(?:er|re)s?|facility|facilities|park|parks"
+    r"|building|buildings)\b"
+)
 # descriptor words between a verb/preposition and the company ("neocloud provider X")
 _D = r"(?:(?!(?:with|to|for|from|by|and|or|as|of|in|on|at|under)\b)[\w'.&$,-]+\s+){0,5}?"
 
@@ -560,7 +653,22 @@ _PAIR_PATTERNS: list[tuple[re.Pattern, float, str]] = [
         "consume_from",
     ),
     # Y taps/selects/picks X
-    (re.compile(_e("b") + _G % 60 + r"\b" + _TAP_V + r"\s+" + _D + _e("p"), _F), 3.0, "tap"),
+    (
+        re.compile(
+            _e("b")
+            + _G % 60
+            + r"\b"
+            + _TAP_V
+            + r"\s+"
+            + _D
+            + _e("p")
+            # not "X adds a $3 billion Y contract": there Y only names the other side
+            + rf"(?!(?:'s)?\s+(?:[\w-]+\s+)?{DEAL_NOUN}\b)",
+            _F,
+        ),
+        3.0,
+        "tap",
+    ),
     # Y commits/pays/spends $N to/with X; Y will pay X
     (
         re.compile(
@@ -616,6 +724,17 @@ _PAIR_PATTERNS: list[tuple[re.Pattern, float, str]] = [
         2.5,
         "raised_from",
     ),
+    (
+        re.compile(
+            _e("p")
+            + r"'s\s+(?:[\w-]+\s+){0,3}?(?:round|raise|financing)\b[^⟦]{0,40}?\bled\s+by\s+"
+            + _D
+            + _e("b"),
+            _F,
+        ),
+        3.0,
+        "round_led_by",
+    ),
 ]
 _ROLE_PATTERNS: list[tuple[re.Pattern, float, str]] = [
     (
@@ -630,7 +749,7 @@ _ROLE_PATTERNS: list[tuple[re.Pattern, float, str]] = [
     (
         re.compile(
             _e("b") + r"[^⟦.]{0,40}?\b(?:rent|buy|bought|purchas|procur|commit|pays|paid|spend"
-            r"|order|reserv|tap|select|cho[so]|deploy)\w*\b",
+            r"|order|reserv|tap|select|cho[so]|deploy|backstop|guarantee)\w*\b",
             _F,
         ),
         1.5,
@@ -662,6 +781,86 @@ _ROLE_PATTERNS: list[tuple[re.Pattern, float, str]] = [
         ),
         1.0,
         "b_poss",
+    ),
+    # the owner of the site provides: "at the Company's Lake Mariner campus", "from X's
+    # data center"; "X ... at its campus" (its = the clause's subject)
+    (
+        re.compile(
+            r"\b(?:at|from|in)\s+(?:the\s+)?" + _e("p") + r"'s\s+(?:[\w-]+\s+){0,5}?" + _SITE_NOUN,
+            _F,
+        ),
+        2.0,
+        "site_owner",
+    ),
+    (
+        re.compile(
+            _SITE_NOUN + r"[^⟦.]{0,40}?\b(?:developed|built|owned|operated|constructed|run)\s+by\s+"
+            r"(?:the\s+)?" + _e("p"),
+            _F,
+        ),
+        2.0,
+        "site_built_by",
+    ),
+    (
+        re.compile(
+            r"^[^⟦]{0,60}?"
+            + _e("p")
+            + r"(?:'s)?[^⟦]{0,160}?(?:⟦\d+⟧[^⟦]{0,120}?)?\b(?:at|from|in)\s+"
+            r"its\s+(?:own\s+)?(?:[\w-]+\s+){0,5}?" + _SITE_NOUN,
+            _F,
+        ),
+        2.0,
+        "site_owner_its",
+    ),
+    # the tenant's obligations, the customer's option: "X's lease obligations", "X has
+    # exercised its option", "grants X an option to lease"
+    (
+        re.compile(
+            _e("b") + r"'s\s+(?:[\w-]+\s+){0,2}?(?:lease|rent|rental|payment|purchase|take-or-pay"
+            r"|offtake)\s+(?:obligations|commitments|payments)",
+            _F,
+        ),
+        2.0,
+        "tenant_obligations",
+    ),
+    (
+        re.compile(
+            _e("b") + r"[^⟦.]{0,40}?\bexercis(?:e|es|ed|ing)\s+(?:its|an|the|their|a)\s+"
+            r"(?:[\w-]+\s+){0,2}?options?\b",
+            _F,
+        ),
+        2.0,
+        "exercises_option",
+    ),
+    (
+        re.compile(
+            r"\bgrant(?:s|ed|ing)?\s+" + _e("b") + r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+            r"(?:option|right)s?\b",
+            _F,
+        ),
+        2.0,
+        "granted_option",
+    ),
+    (
+        re.compile(
+            r"^[^⟦]{0,60}?" + _e("p") + r"[^.]{0,200}?\b(?:in|of)\s+(?:[\w-]+\s+)?(?:contracted"
+            r"|contract|committed)\s+revenues?\b",
+            _F,
+        ),
+        1.5,
+        "subject_contracted_revenue",
+    ),
+    # the party that books the revenue provides: "X expects the agreements to generate
+    # $3.7 billion of contracted revenue"
+    (
+        re.compile(
+            _e("p") + r"[^⟦.]{0,40}?\b(?:expects?|expected|estimates?|estimated|anticipates?"
+            r"|projects?|will\s+(?:generate|recogni[sz]e|book|earn))\b[^.]{0,120}?"
+            r"\b(?:revenues?|rent|sales|backlog)\b",
+            _F,
+        ),
+        2.0,
+        "books_revenue",
     ),
 ]
 
@@ -695,11 +894,12 @@ _MONEY_BAD_AFTER = re.compile(
     r"^[\s-]*(?:[\w-]+\s+){0,3}?(?:in\s+)?(?:revenue|revenues|sales|backlog|market\s+cap\w*"
     r"|valuation|funding|financing|debt|loans?|notes|bonds|credit|capex|capital\s+expenditure"
     r"|profit|loss|income|shares|stock|per\s+share|a\s+share|IPO|round|raise|buyback|dividend"
-    r"|a\s+year|per\s+year|annually|a\s+quarter|in\s+the\s+quarter|in\s+annual)\b",
+    r"|a\s+year|per\s+year|annually|a\s+quarter|in\s+the\s+quarter|in\s+annual|equity"
+    r"|(?:⟦\d+⟧|COMPANY)(?:'s)?\s+(?:common\s+)?(?:equity|shares|stock))\b",
     _F,
 )
 _MONEY_BAD_BEFORE = re.compile(
-    r"(?:\b(?:revenue|revenues|sales|backlog|valuation|valued\s+(?:the\s+company\s+)?at|valuing"
+    r"(?:\b(?:revenue|revenues|sales|backlog|valuation|valued\s+(?:the\s+company|it)\s+at|valuing"
     r"|market\s+cap\w*|raised|raising|raise|funding|financing|debt|loan|borrow\w*|capex|spending"
     r"|reached|cumulative|profit|loss|income|shares|stock|worth\s+of\s+shares|prepay\w*|deposit)"
     r"\s+(?:of\s+|about\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|to\s+|at\s+|some\s+)?"
@@ -790,6 +990,8 @@ class _Candidate:
     support: int = 1
     role_margin: float = 0.0
     origin: int = -1  # sentence offset where the deal was first seen
+    beneficiary: bool = False  # backstop of the provider's own obligations (a tenant's lease)
+    generic: bool = False  # typed by default: no hardware, capacity or equity word in its clause
 
     @property
     def family(self) -> str:
@@ -800,6 +1002,22 @@ class _Candidate:
     @property
     def key(self) -> tuple[frozenset[str], str]:
         return frozenset((self.buyer.company.name, self.provider.company.name)), self.family
+
+
+# sizes that are not the deal's: a site's ("IREN's 2 GW Sweetwater campus"), or what the
+# capacity could do ("enough to run over two million chips")
+_NOT_DEAL_SIZE_RE = re.compile(
+    r"(?:'s|\bits|\btheir)\s+(?:[\w-]+\s+)?\d[\d.,]*\s*(?:GW|MW|gigawatts?|megawatts?)\s+"
+    r"(?:[A-Z][\w-]*\s+){0,3}(?:campus|site|portfolio|facility|pipeline|data\s+cent(?:er|re))\w*"
+    r"|\b(?:enough|sufficient)\s+to\s+(?:run|power|support|house|host)\s+[^.;,]*"
+    r"|\b(?:bring|brings|bringing|take|takes|taking|lift|lifts|lifting)\s+(?:[\w'-]+\s+){0,4}?to\s+"
+    r"(?:about\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+)?[\w.,]+\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:GPUs?|chips|accelerators|gigawatts?|megawatts?|GW|MW)\b",
+    _F,
+)
+
+
+_POWER_UNIT_RE = re.compile(r"W\b|watt")
 
 
 class _Attrs:
@@ -850,12 +1068,24 @@ class _Attrs:
         return find_gpu_model(self._plain)
 
     @functools.cached_property
+    def _sized(self) -> str:
+        plain = self._plain
+        if (
+            "enough" in plain
+            or "sufficient" in plain
+            or " to " in plain
+            or _POWER_UNIT_RE.search(plain)
+        ):
+            return _NOT_DEAL_SIZE_RE.sub(" ", plain)
+        return plain
+
+    @functools.cached_property
     def gpu_count(self) -> int | None:
-        return find_gpu_count(self._plain)
+        return find_gpu_count(self._sized)
 
     @functools.cached_property
     def power_mw(self) -> float | None:
-        return find_power_mw(self._plain)
+        return find_power_mw(self._sized)
 
     @property
     def quantity(self) -> bool:
@@ -870,6 +1100,20 @@ class _DocState:
     doc_date: date | None = None  # "Three agreements were announced on 3 November"
     candidates: list[_Candidate] = field(default_factory=list)
     order: int = 0
+    # (buyer, provider) -> grammar votes from sentences that name both but carry no deal
+    hints: dict[tuple[str, str], float] = field(default_factory=dict)
+    # sentences naming two or three companies without a deal, read for hints if needed
+    hint_units: list[tuple[str, list[tuple[int, int, Company]], frozenset[str]]] = field(
+        default_factory=list
+    )
+
+
+# "Facebook parent Meta", "Microsoft's Azure": one company named twice in a row
+_SAME_TWICE_RE = re.compile(
+    r"⟦(\d+)⟧(?:,?\s+(?:the\s+)?(?:(?!(?:which|who|that|under|with|and|or|to|from|for|by|in|of"
+    r"|on|at|as|will|would|has|have|is|was|said|says)\b)[\w-]+\s+){0,3}?)?⟦\1⟧",
+    _F,
+)
 
 
 def _mask(
@@ -894,6 +1138,8 @@ def _mask(
             pieces.append(f"⟪m{len(modifiers) - 1}⟫")
         elif (
             _DESCRIPTOR_AFTER_RE.match(after)
+            or co.role == "other"
+            and _PROJECT_AFTER_RE.match(after)
             or _GENERIC_BEFORE_RE.search(prior_text)
             and _PLURAL_CLASS_RE.search(
                 re.sub(r"(?:⟦\d+⟧|⟪g\d+⟫)(?:'s)?,?\s+(?:and\s+|or\s+)?", "", prior_text)
@@ -911,7 +1157,7 @@ def _mask(
         last = e
     pieces.append(unit[last:])
     masked = "".join(pieces)
-    masked = re.sub(r"⟦(\d+)⟧(?:,?\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?)?⟦\1⟧", r"⟦\1⟧", masked)
+    masked = _SAME_TWICE_RE.sub(r"⟦\1⟧", masked)
     masked = _PAREN_NOISE_RE.sub("", masked)
     masked = _CORP_SUFFIX_RE.sub(r"\1", masked)
     return masked, parties, modifiers, generic
@@ -1017,6 +1263,34 @@ def _choose_pair(
     return a, b, grammar > 0.4, margin
 
 
+# the deal's value named as the subject of the sentence
+_VALUE_SUBJECT_BEFORE = re.compile(
+    r"\b(?:(?:total|aggregate|overall|combined|initial|estimated|expected|headline)\s+)?"
+    r"(?:contract(?:ed)?\s+|deal\s+|agreement\s+|order\s+|lease\s+)?(?:value|base\s+rent"
+    r"|rent|consideration|price)\b(?:\s+(?:of|under|over|payable|for)\b[^$€£.;]{0,70}?)?"
+    r"\s+(?:is|was|are|were|will\s+be|would\s+be|of|at|totals?|totaling|totalling|amounts?\s+to"
+    r"|is\s+expected\s+to\s+be|are\s+expected\s+to\s+be|is\s+estimated\s+(?:to\s+be|at))\s+"
+    r"(?:about\s+|roughly\s+|approximately\s+|around\s+|nearly\s+|up\s+to\s+|more\s+than\s+"
+    r"|over\s+|at\s+least\s+|some\s+|an\s+estimated\s+|US)?$"
+    r"|\b(?:is|are|was|were)\s+valued\s+at\s+(?:about\s+|roughly\s+|approximately\s+|around\s+"
+    r"|up\s+to\s+|more\s+than\s+)?$",
+    _F,
+)
+_RUNNING_TOTAL_RE = re.compile(
+    r"\b(?:agreements|contracts|deals|orders|commitments|all|combined|cumulative|to\s+date|now)\b",
+    _F,
+)
+_INCLUDING_RE = re.compile(r"^\s*(?:including|together\s+with|counting|with)\b|\bin\s+total\b", _F)
+# revenue over the contract's term is its value (a landlord's or neocloud's wording)
+_TERM_REVENUE_AFTER = re.compile(
+    r"^[\s-]*(?:of|in)\s+(?:total\s+|additional\s+|new\s+)?(?:contracted|contract|committed"
+    r"|lease|base)\s+(?:revenue|revenues|rent)\b"
+    r"|^[\s-]*(?:of|in)\s+(?:total\s+|additional\s+|new\s+)?(?:revenue|revenues|rent)\s+over\s+"
+    r"(?:the|their|its|a|an)\s+(?:[\w-]+\s+){0,2}?(?:terms?|life|duration|period)\b",
+    _F,
+)
+
+
 def _money_choice(plain: str, on: date | None, equity: bool) -> tuple[Money | None, float]:
     best: tuple[float, int, Money] | None = None
     for m in find_money(plain, on):
@@ -1027,9 +1301,22 @@ def _money_choice(plain: str, on: date | None, equity: bool) -> tuple[Money | No
             score += 3.0
         if _MONEY_NEAR_DEAL_BEFORE.search(before):
             score += 2.5
-        if _MONEY_BAD_AFTER.match(after) and not (
-            re.search(r"\b(?:generat\w+|bring\s+in|worth)\s+(?:\w+\s+){0,2}$", before, _F)
-            and _DEAL_NOUN_RE.search(plain[: m.start])
+        term_revenue = bool(_TERM_REVENUE_AFTER.match(after))
+        if term_revenue:
+            score += 3.0  # "$3.7 billion of contracted revenue over the initial terms"
+        elif vs := _VALUE_SUBJECT_BEFORE.search(plain[max(0, m.start - 110) : m.start]):
+            # "The aggregate contract value of the Agreement is $1.46 billion", but not a
+            # running total ("the total value of its agreements with X is now $22.4 billion")
+            window = plain[max(0, m.start - 110) : m.start][: vs.end()]
+            head = plain[: m.start]
+            score += -3.0 if _RUNNING_TOTAL_RE.search(window) or _INCLUDING_RE.search(head) else 2.5
+        if (
+            _MONEY_BAD_AFTER.match(after)
+            and not term_revenue
+            and not (
+                re.search(r"\b(?:generat\w+|bring\s+in|worth)\s+(?:\w+\s+){0,2}$", before, _F)
+                and _DEAL_NOUN_RE.search(plain[: m.start])
+            )
         ):
             score -= 4.0 if not equity else 1.0
         if _MONEY_BAD_BEFORE.search(before):
@@ -1054,11 +1341,44 @@ def _mask_recap_clauses(unit: str) -> tuple[str, bool]:
         found = True
         start = m.start()
         stop = len(unit)
-        nxt = re.search(r"[,;:]\s|\s[—–]\s|\s--\s", unit[m.end() :])
-        if nxt:
-            stop = m.end() + nxt.start()
+        for nxt in _CLAUSE_END_RE.finditer(unit, m.end()):
+            # a comma inside a list of names ("deals with Oracle, Microsoft and CoreWeave,")
+            # does not end the clause
+            if nxt.group(0).startswith(",") and _LIST_ITEM_RE.match(unit, nxt.end() - 1):
+                continue
+            stop = nxt.start()
+            break
         out = out[:start] + " " * (stop - start) + out[stop:]
     return out, found
+
+
+def _mask_past_asides(masked: str, published: date | None) -> str:
+    """Blank out asides that tell an older story: "X, which last year signed a $14.2 billion
+    contract with Y, has ..." (the aside's deal is background, the sentence may be news)."""
+    if "," not in masked and "(" not in masked and "—" not in masked and "–" not in masked:
+        return masked
+    out = masked
+    for m in _ASIDE_RE.finditer(masked):
+        aside = m.group(0)
+        if "⟦" not in aside:
+            continue
+        if (
+            past_anchor(aside, published)
+            or _RECAP_SENTENCE_RE.search(aside)
+            or _PERFECT_DEAL_RE.search(aside)
+        ):
+            out = out[: m.start()] + " " * (m.end() - m.start()) + out[m.end() :]
+    return out
+
+
+_PERFECT_DEAL_RE = re.compile(
+    r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:signed|struck|inked|agreed|secured|landed|won|announced)\b",
+    _F,
+)
+_CLAUSE_END_RE = re.compile(r"[,;:]\s|\s[—–]\s|\s--\s")
+_LIST_ITEM_RE = re.compile(
+    r"\s(?:and\s+|or\s+)?(?:⟦\d+⟧|[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3})(?:'s)?\s*(?:,|and\b|or\b)"
+)
 
 
 def _is_hard_negative(unit: str) -> bool:
@@ -1071,8 +1391,13 @@ def _is_hard_negative(unit: str) -> bool:
 
 
 _CLAUSE_SPLIT_RE = re.compile(
-    r";\s+|,\s+(?=(?:while|whereas|and\s+separately|separately)\b)"
-    r"|,\s+(?=which\s+⟦\d+⟧)|,\s+(?=and\s+⟦\d+⟧\s+(?:will|has|have|also|signed|agreed))"
+    r",?\s+(?=(?:in\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?)?under\s+which\b)|;\s+|,\s+(?=(?:while|whereas|and\s+separately|separately)\b)"
+    r"|,\s+(?=which\s+⟦\d+⟧)|,\s+(?=with\s+⟦\d+⟧\s+[a-z]+ing\b)"
+    r"|,\s+(?=(?i:backed|supported|guaranteed|underwritten|financed|funded)\s+by\s+⟦)"
+    r"|,\s+(?=and\s+(?:that\s+)?⟦\d+⟧\s+(?:[a-z]+ly\s+)?(?:will|has|have|had|is|was|also|signed"
+    r"|agreed))"
+    r"|\s+(?=and\s+⟦\d+⟧\s+(?:up\s+to\s+|about\s+|roughly\s+|as\s+much\s+as\s+|another\s+)?"
+    r"(?:US)?[$€£]\s?\d)"
     r"|,?\s+and\s+(?=(?:[a-z]+ing|also|separately)\s)|,\s+(?=[a-z]+ing\s+(?:a|an|the|to|its)\s)",
 )
 _SUBJECT_CLAUSE_RE = re.compile(r"^\s*(?:and\s+|while\s+|whereas\s+|also\s+)?(?:[a-z]+ing\b)", _F)
@@ -1096,6 +1421,50 @@ _INTRO_NOUN_RE = re.compile(
 )
 _FRAMING_RE = re.compile(r"^\s*(?:For|To)\s+⟦\d+⟧(?:'s\s+\w+)?,")
 _COORDINATED_RE = re.compile(r"⟦\d+⟧\s+and\s+⟦\d+⟧")
+
+
+_MONEYISH = (
+    r"(?:(?:up\s+to|about|roughly|approximately|around|nearly|as\s+much\s+as|more\s+than|over"
+    r"|at\s+least)\s+)?(?:US)?[$€£]\s?\d[\d.,]*(?:\s?(?:trillion|billion|million|bn|mn|tn|[bmk]))?\b"
+)
+_RESPECTIVELY_RE = re.compile(
+    r"^(?P<pre>.*?)⟦(?P<a>\d+)⟧\s+and\s+⟦(?P<b>\d+)⟧(?P<mid>.*?)(?P<m1>" + _MONEYISH + r")"
+    r",?\s+and\s+(?P<m2>" + _MONEYISH + r"),?\s+respectively\b,?(?P<post>.*)$",
+    _F | re.S,
+)
+_OBLIGATIONS = (
+    r"(?:[\w-]+\s+){0,2}?(?:lease|rent|rental|payment|purchase|contract\w*|take-or-pay)?\s*"
+    r"(?:obligations|commitments|payments)"
+)
+_BACKSTOP_NOUN_RE = re.compile(
+    r"\b(?:provid|offer|extend|giv|put\s+in\s+place|enter\w*\s+into)\w*\s+(?:a|an|the)?\s*"
+    r"(?:[\w-]+\s+)?(?:backstop|guarantee)\b",
+    _F,
+)
+# "X will invest up to $100bn in Y ..." is an investment even if Y then buys X's systems
+_INVEST_AMOUNT_RE = re.compile(
+    r"\binvest(?:s|ed|ing)?\s+(?:[^.⟦]{0,30}?\s)?(?:US)?[$€£]\s?\d[^.⟦]{0,40}?\bin\s+⟦", _F
+)
+_INVEST_WORD_RE = re.compile(r"\b(?:invest\w*|stakes?|funding|round)\b", _F)
+_WARRANT_RE = re.compile(
+    r"\b(?:warrants?|(?:issu\w+|grant\w*|receiv\w+)\s+(?:[^.]{0,40}?\s)?(?:shares|stock|equity)"
+    r")\b",
+    _F,
+)
+
+
+def _respectively(masked: str) -> list[str] | None:
+    """ "A and B will invest $10B and $5B, respectively, in C" -> one clause per investor."""
+    if "respectively" not in masked.lower():
+        return None
+    m = _RESPECTIVELY_RE.match(masked)
+    if m is None:
+        return None
+    pre, mid, post = m.group("pre"), m.group("mid"), m.group("post")
+    return [
+        f"{pre}⟦{m.group('a')}⟧{mid}{m.group('m1')}{post}",
+        f"{pre}⟦{m.group('b')}⟧{mid}{m.group('m2')}{post}",
+    ]
 
 
 def _clauses(masked: str) -> list[str]:
@@ -1144,11 +1513,18 @@ def _analyze_unit(
             parties_all,
         )
     cleaned, had_recap_clause = _mask_recap_clauses(masked_all)
+    cleaned = _mask_past_asides(cleaned, published)
     attrs = _attrs(_plain(cleaned, parties_all, modifiers), published)
     if _is_hard_negative(masked_all):
         return [], None, parties_all
     if _MNA_RE.search(cleaned) and not _EQUITY_STRONG_RE.search(cleaned):
         return [], None, parties_all
+    if (
+        _FINANCING_RE.search(cleaned)
+        and not _COMPUTE_TRADE_RE.search(cleaned)
+        and not _BACKSTOP_RE.search(cleaned)
+    ):
+        return [], None, parties_all  # IPOs, notes, loans: raising money is not buying compute
     if _PROPERTY_RE.search(cleaned) and not re.search(r"\b(?:for|to)\s+⟦\d+⟧", cleaned):
         return [], None, parties_all
     has_noun = bool(_DEAL_NOUN_RE.search(cleaned))
@@ -1178,7 +1554,15 @@ def _analyze_unit(
         return [], attrs, parties_all  # "OpenAI and Anthropic are growing ..."
 
     out: list[_Candidate] = []
-    units = _clauses(cleaned) if len(parties_all) > 2 else [cleaned]
+    units = _respectively(cleaned)
+    if units is None:
+        # several deals: three parties, or an investment next to a purchase ("X will invest
+        # $100bn in Y, under which Y will deploy 10GW of X systems")
+        split = len(parties_all) > 2 or (
+            _EQUITY_STRONG_RE.search(cleaned) is not None
+            and _COMPUTE_TRADE_RE.search(cleaned) is not None
+        )
+        units = _clauses(cleaned) if split else [cleaned]
     multi = len(units) > 1
     first_party: int | None = None
     m0 = re.search(r"⟦(\d+)⟧", cleaned)
@@ -1189,6 +1573,7 @@ def _analyze_unit(
         parties = list(parties_all)
         clause_txt = clause
         inherited = False
+        forced_type: str | None = None
         if multi:
             present = sorted({int(i) for i in re.findall(r"⟦(\d+)⟧", clause)})
             # a participle or "and ..." clause inherits the sentence subject
@@ -1220,14 +1605,35 @@ def _analyze_unit(
                     present = [*present, pidx]
                     clause = clause.rstrip(" .;:,") + f" in ⟦{pidx}⟧"
                     inherited = True
+                    if prev.deal_type == "equity_investment":
+                        forced_type = prev.deal_type  # "... and Y up to $5 billion"
             sub = [parties[i] for i in present]
             clause_txt = _renumber(clause, {old: new for new, old in enumerate(present)})
             parties = sub
+        else:
+            # parties whose mention was masked (a recap clause) are not candidates
+            present = sorted({int(i) for i in re.findall(r"⟦(\d+)⟧", clause_txt)})
+            if len(present) < len(parties):
+                parties = [parties[i] for i in present]
+                clause_txt = _renumber(clause_txt, {old: new for new, old in enumerate(present)})
         promoted = False
+        n_real = len(parties)
         if len(parties) < 2 and "⟪m" in clause_txt:
             clause_txt = _unmask_modifiers(clause_txt, parties, modifiers)
             promoted = True
         anaphora = False
+        rm = _ROUND_ANAPHOR_RE.search(clause_txt) if len(parties) == 1 else None
+        if (
+            rm is not None
+            and state.primary is not None
+            and state.primary.name != parties[0].company.name
+        ):
+            # "The round is led by X": the round is the main company's
+            parties.append(_Party(state.primary, rm.group(0), rm.start(), anaphor=True))
+            clause_txt = (
+                clause_txt[: rm.start()] + f"⟦{len(parties) - 1}⟧'s round" + clause_txt[rm.end() :]
+            )
+            anaphora = True
         if len(parties) == 1:
             # resolve "the company"/"it"/"we" to the previous subject or the main company
             am = _ANAPHOR_RE.search(clause_txt)
@@ -1244,18 +1650,42 @@ def _analyze_unit(
                 anaphora = True
         if len(parties) < 2:
             continue
-        if multi and not (_DEAL_NOUN_RE.search(clause_txt) or _DEAL_VERB_RE.search(clause_txt)):
+        if (
+            multi
+            and forced_type is None
+            and not (_DEAL_NOUN_RE.search(clause_txt) or _DEAL_VERB_RE.search(clause_txt))
+            and not (
+                _WEAK_VERB_RE.search(clause_txt)
+                and (find_power_mw(clause_txt) or find_gpu_count(clause_txt))
+            )
+        ):
             continue
         pre_type = "capacity_contract"
-        if _BACKSTOP_RE.search(clause_txt):
+        if forced_type is not None:
+            pre_type = forced_type
+        elif _BACKSTOP_RE.search(clause_txt):
             pre_type = "backstop"
-        elif _EQUITY_STRONG_RE.search(clause_txt) and not _COMPUTE_TRADE_RE.search(clause_txt):
+        elif (
+            _WARRANT_RE.search(clause_txt)
+            and not _INVEST_WORD_RE.search(clause_txt)
+            and not _COMPUTE_TRADE_RE.search(clause_txt)
+        ):
+            continue  # warrants or shares issued as part of a commercial deal: no new deal
+        elif _EQUITY_STRONG_RE.search(clause_txt) and (
+            not _COMPUTE_TRADE_RE.search(clause_txt) or _INVEST_AMOUNT_RE.search(clause_txt)
+        ):
             pre_type = "equity_investment"
+        if pre_type == "backstop":
+            # "agreed to provide a backstop of ..." : the backstopper is the subject
+            clause_txt = _BACKSTOP_NOUN_RE.sub("backstop", clause_txt)
         chosen = _choose_pair(clause_txt, parties, pre_type)
         if chosen is None:
             continue
         a, b, grammar, margin = chosen
-        if promoted and not grammar:
+        beneficiary = pre_type == "backstop" and bool(
+            re.search(rf"⟦{b}⟧'s\s+{_OBLIGATIONS}", clause_txt, _F)
+        )
+        if promoted and (not grammar or a >= n_real):
             continue  # "includes Nvidia GB300 systems" is not a chip deal by itself
         buyer, provider = parties[a], parties[b]
         deal_type = pre_type
@@ -1308,12 +1738,97 @@ def _analyze_unit(
             headline=headline or is_title,
             order=state.order,
             role_margin=margin,
+            beneficiary=beneficiary,
+            generic=pre_type == "capacity_contract"
+            and not _COMPUTE_CUE_RE.search(clause_txt)
+            and not _HARDWARE_RE.search(clause_txt),
         )
         del inherited
         out.append(cand)
         prev = cand
         state.order += 1
     return out, attrs, parties_all
+
+
+def _orientation_hints(
+    unit: str, ents: list[tuple[int, int, Company]], hints: dict[tuple[str, str], float]
+) -> None:
+    """Role grammar of a sentence that names two companies without reporting a deal ("X will
+    run its workloads at Y's campus") still says who rents from whom."""
+    masked, parties, _, _ = _mask(unit, ents)
+    n = len(parties)
+    if n < 2 or n > 3:
+        return
+    pair, buy, prov, _ = _role_scores(masked, n)
+    for a in range(n):
+        for b in range(n):
+            if a == b or parties[a].company.name == parties[b].company.name:
+                continue
+            g = pair.get((a, b), 0.0) - pair.get((b, a), 0.0) + buy[a] + prov[b]
+            g -= buy[b] + prov[a]
+            if g >= 1.5:
+                k = (parties[a].company.name, parties[b].company.name)
+                hints[k] = hints.get(k, 0.0) + min(g, 3.0)
+
+
+def _absorb_generic(cands: list[_Candidate]) -> list[_Candidate]:
+    """A deal sentence with no word saying what is traded ("X entered into an order form
+    with Y with an initial value of $6.3 billion") is the same deal as a typed one between
+    the same two companies ("Under the Order Form, Y will buy X's unsold capacity"): it lends
+    its value and date to that one instead of becoming a mention of its own."""
+    out = []
+    for c in cands:
+        if c.generic:
+            pair = frozenset((c.buyer.company.name, c.provider.company.name))
+            other = next(
+                (
+                    o
+                    for o in cands
+                    if not o.generic
+                    and frozenset((o.buyer.company.name, o.provider.company.name)) == pair
+                ),
+                None,
+            )
+            if other is not None:
+                if other.money is None and c.money is not None:
+                    other.money, other.money_score = c.money, c.money_score
+                if not other.explicit_date and c.explicit_date:
+                    other.announced_on, other.explicit_date = c.announced_on, True
+                other.duration = _combine_durations(other.duration, c.duration)
+                for attr in ("gpu_model", "gpu_count", "power_mw"):
+                    if getattr(other, attr) is None:
+                        setattr(other, attr, getattr(c, attr))
+                other.support += 1
+                other.is_title = other.is_title and c.is_title
+                continue
+        out.append(c)
+    return out
+
+
+def _resolve_backstop_landlords(cands: list[_Candidate]) -> bool:
+    """A backstop of a tenant's obligations ("Google will backstop $1.8bn of Fluidstack's lease
+    obligations") is provided, in the end, to the owner of the capacity: the provider of
+    the tenant's own deal in the same document, when there is one. True if any changed."""
+    changed = False
+    for c in cands:
+        if c.deal_type != "backstop" or not c.beneficiary:
+            continue
+        tenant = c.provider.company.name
+        lease = next(
+            (
+                o
+                for o in cands
+                if o.family == "capacity"
+                and o.buyer.company.name == tenant
+                and o.provider.company.name != c.buyer.company.name
+            ),
+            None,
+        )
+        if lease is not None:
+            c.provider = lease.provider
+            c.beneficiary = False
+            changed = True
+    return changed
 
 
 def _confidence(c: _Candidate) -> float:
@@ -1349,8 +1864,11 @@ def _money_key(c: _Candidate) -> tuple:
     )
 
 
-def _merge(group: list[_Candidate]) -> _Candidate:
-    """One candidate from several sentences about the same deal."""
+def _merge(
+    group: list[_Candidate], hints: dict[tuple[str, str], float] | None = None
+) -> _Candidate:
+    """One candidate from several sentences about the same deal. ``hints`` are orientation
+    votes (buyer, provider) from sentences about the same parties that carried no deal."""
     body = [c for c in group if not c.is_title] or group
 
     def strength(c: _Candidate) -> tuple:
@@ -1371,11 +1889,19 @@ def _merge(group: list[_Candidate]) -> _Candidate:
     for c in group:
         k = (c.buyer.company.name, c.provider.company.name)
         votes[k] = votes.get(k, 0.0) + (2.0 if c.grammar else 0.5) + max(c.role_margin, 0) * 0.1
+    swap = False
+    if hints and best.family == "capacity":
+        b0, p0 = best.buyer.company.name, best.provider.company.name
+        for k in ((b0, p0), (p0, b0)):
+            if hints.get(k):
+                votes[k] = votes.get(k, 0.0) + hints[k]
     top = max(votes.items(), key=lambda kv: kv[1])[0]
     if (best.buyer.company.name, best.provider.company.name) != top:
         flipped = [c for c in body if (c.buyer.company.name, c.provider.company.name) == top]
         if flipped:
             best = max(flipped, key=strength)
+        else:
+            swap = True
     merged = replace(
         best,
         support=len({(c.sent_start, c.is_title) for c in group}),
@@ -1402,6 +1928,8 @@ def _merge(group: list[_Candidate]) -> _Candidate:
         dated = [c for c in group if c.explicit_date]
         if dated:
             merged.announced_on, merged.explicit_date = dated[0].announced_on, True
+    if swap:
+        merged.buyer, merged.provider = merged.provider, merged.buyer
     merged.grammar = any(c.grammar for c in group) and merged.grammar or best.grammar
     merged.anaphora = all(c.anaphora for c in group)
     merged.deal_noun_and_verb = any(c.deal_noun_and_verb for c in group)
@@ -1475,6 +2003,13 @@ def _same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+_OPINION_RE = re.compile(
+    r"^\W*(?:opinion|comment|commentary|column|editorial|op-?ed|viewpoint|guest\s+column"
+    r"|letters?(?:\s+to\s+the\s+editor)?)\s*[:|\u2013\u2014-]",
+    _F,
+)
+
+
 # =========================================================================== public API
 def extract_mentions(
     text: str,
@@ -1486,17 +2021,21 @@ def extract_mentions(
     """Deal mentions in ``text`` (one per distinct deal), in order of first evidence."""
     gaz = gazetteer or Gazetteer.load()
     published = _as_date(published_at)
+    head = (title or "").strip() or text.lstrip()[:200]
+    if _OPINION_RE.match(head) or _OPINION_RE.match(text.lstrip()[:200]):
+        return []  # an opinion piece discusses deals, it does not report them
     norm = text.translate(_NORM)
     state = _DocState(published=published)
     sentences = split_sentences(norm)
-    ents_all = gaz.find(norm)
+    names = DocumentNames(gaz, norm, title.translate(_NORM).strip() if title else None)
+    ents_all = names.find(norm)
 
     units: list[tuple[str, int, int, str, list[tuple[int, int, Company]], bool, bool]] = []
     headline_at = -1
     if title and title.strip():
         t_norm = title.translate(_NORM).strip()
         first = norm[sentences[0][0] : sentences[0][1]] if sentences else ""
-        t_ents = gaz.find(t_norm)
+        t_ents = names.find(t_norm)
         if t_ents:
             state.primary = t_ents[0][2]
         if not _same_text(first, t_norm):
@@ -1523,9 +2062,25 @@ def extract_mentions(
     title_rumour = bool(title and _is_hard_negative(title.translate(_NORM)))
     last_cand: _Candidate | None = None
     since_last = 99
-    for unit, s, e, evidence, ents, is_title, headline in units:
+    # a value stated before its deal ("The initial value of the Order is $6.3 billion." then
+    # "Under the Order, X will buy ..."): (parties named, attributes, unit number)
+    pending: tuple[set[str], _Attrs, int] | None = None
+    for n_unit, (unit, s, e, evidence, ents, is_title, headline) in enumerate(units):
         since_last += 1
+        if pending is not None and n_unit - pending[2] > 3:
+            pending = None
         if not ents:
+            if (
+                not state.candidates
+                and not is_title
+                and _DEAL_REF_RE.search(unit)
+                and MONEY_HINT_RE.search(unit)
+                and not _is_hard_negative(unit)
+            ):
+                cleaned, _ = _mask_recap_clauses(unit)
+                pattrs = _attrs(cleaned, published)
+                if pattrs.money is not None and pattrs.money_score >= 3.0:
+                    pending = (set(), pattrs, n_unit)
             if _DEAL_NOUN_RE.search(unit) and not _is_hard_negative(unit):
                 d, explicit = announced_date(unit, published)
                 if explicit and state.doc_date is None and not past_anchor(unit, published):
@@ -1535,8 +2090,19 @@ def extract_mentions(
                 cleaned, _ = _mask_recap_clauses(unit)
                 if not past_anchor(cleaned, published) and not _RECAP_SENTENCE_RE.search(unit):
                     deal_ref = bool(_DEAL_REF_RE.search(unit))
-                    if deal_ref or (since_last <= 2 and _CONTINUATION_RE.search(unit)):
-                        _enrich(last_cand, _attrs(cleaned, published), with_value=deal_ref)
+                    cattrs = _attrs(cleaned, published)
+                    # "Total base rent over the initial term is about $900 million."
+                    strong_value = bool(
+                        MONEY_HINT_RE.search(unit)
+                        and cattrs.money is not None
+                        and cattrs.money_score >= 3.0
+                    )
+                    if (
+                        deal_ref
+                        or strong_value
+                        or (since_last <= 2 and _CONTINUATION_RE.search(unit))
+                    ):
+                        _enrich(last_cand, cattrs, with_value=deal_ref or strong_value)
                 if _EXPANSION_LINK_RE.search(unit) and last_cand.family == "capacity":
                     # "The expansion builds on a 200MW agreement signed in 2024."
                     last_cand.deal_type = "expansion"
@@ -1545,14 +2111,36 @@ def extract_mentions(
         # recap clauses do not make the sentence a recap
         main, _ = _mask_recap_clauses(_ASIDE_RE.sub(" ", unit))
         anchor = past_anchor(main, published)
+        # reported speech backshifts the tense: "X said it had signed" is news, not a recap
+        if _REPORTING_RE.search(main):
+            main = _HAD_RE.sub("has ", main)
         recap = bool((anchor or _RECAP_SENTENCE_RE.search(main)) and not _FRESH_RE.search(unit))
         cands, attrs, parties = _analyze_unit(
             unit, s, e, evidence, ents, state, is_title, recap, headline
         )
+        if not cands and not is_title and len(parties) >= 2 and not _is_hard_negative(unit):
+            state.hint_units.append((unit, ents, frozenset(p.company.name for p in parties)))
         if cands:
+            if pending is not None:
+                for c in cands:
+                    if c.money is None and pending[0] <= {
+                        c.buyer.company.name,
+                        c.provider.company.name,
+                    }:
+                        _enrich(c, pending[1], with_value=True)
+                pending = None
             state.candidates.extend(cands)
             last_cand = cands[-1]
             since_last = 0
+        elif (
+            not state.candidates
+            and attrs is not None
+            and not recap
+            and not is_title
+            and attrs.money is not None
+            and attrs.money_score >= 3.0
+        ):
+            pending = ({p.company.name for p in parties}, attrs, n_unit)
         elif state.candidates and attrs is not None and not recap:
             # a sentence naming only the parties of an earlier mention adds detail to it
             names = {p.company.name for p in parties}
@@ -1566,7 +2154,8 @@ def extract_mentions(
                 None,
             )
             if target is not None:
-                _enrich(target, attrs, with_value=bool(_DEAL_REF_RE.search(unit)))
+                strong_value = attrs.money is not None and attrs.money_score >= 3.0
+                _enrich(target, attrs, with_value=bool(_DEAL_REF_RE.search(unit)) or strong_value)
         if parties and not is_title:
             state.prev_subject = parties[0].company
 
@@ -1575,10 +2164,20 @@ def extract_mentions(
         cands = [c for c in cands if not c.is_title and c.deal_noun_and_verb]
     # background recaps of older deals never become mentions (not even alone)
     cands = [c for c in cands if not c.recap]
+    cands = _absorb_generic(cands)
     groups: dict[tuple, list[_Candidate]] = {}
     for c in cands:
         groups.setdefault(c.key, []).append(c)
-    merged = [_merge(g) for g in groups.values()]
+    pairs = {k[0] for k in groups if k[1] == "capacity"}
+    for unit, ents, names_in in state.hint_units:
+        if any(pair <= names_in for pair in pairs):
+            _orientation_hints(unit, ents, state.hints)
+    merged = [_merge(g, state.hints) for g in groups.values()]
+    if _resolve_backstop_landlords(merged):
+        regroup: dict[tuple, list[_Candidate]] = {}
+        for c in merged:
+            regroup.setdefault(c.key, []).append(c)
+        merged = [g[0] if len(g) == 1 else _merge(g) for g in regroup.values()]
     # a title-only candidate is kept only if the body does not mention its parties at all
     body_names = {co.name for _, _, co in ents_all}
     merged = [
@@ -1607,11 +2206,17 @@ def might_mention_deal(text_or_html: str, gazetteer: Gazetteer | None = None) ->
     """Cheap pre-filter: True unless the text certainly holds no deal mention.
 
     A mention needs two distinct companies (or one plus an anaphor) and a deal cue, so this
-    checks, case-insensitively, that at least one alias occurs and one deal cue word stem
-    occurs. Both checks are supersets of what :func:`extract_mentions` needs, so it never
-    drops a document the extractor would find a deal in."""
+    checks, case-insensitively, that one deal cue word stem occurs, and that a gazetteer alias
+    occurs or one of the signals :mod:`pipelines.extract.entities` needs to recognise an
+    unknown company (a corporate suffix, a listing, an "About" heading, an appositive "X, a
+    ... company", a filing's registrant caption). Both checks are supersets of what
+    :func:`extract_mentions` needs, so it never drops a document the extractor would find a
+    deal in."""
     gaz = gazetteer or Gazetteer.load()
     low = text_or_html.lower()
     if not any(cue in low for cue in PREFILTER_CUES):
         return False
-    return any(alias in low for alias in gaz.aliases_lower)
+    if any(alias in low for alias in gaz.aliases_lower):
+        return True
+    # companies the gazetteer does not know are only recognised from these signals
+    return might_name_company(text_or_html)

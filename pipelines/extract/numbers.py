@@ -203,7 +203,15 @@ MONEY_RE = re.compile(
 _QUAL_BEFORE_RE = re.compile(rf"(?:^|(?<=[^\w]))(?:{_QUAL_RE})\s*$", re.IGNORECASE)
 
 
-_MONEY_HINT_RE = re.compile(r"[$€£¥]|USD|EUR|GBP|JPY|CHF|CAD|AUD|dollar|euro|pound|yen|franc", re.I)
+MONEY_HINT_RE = re.compile(r"[$€£¥]|USD|EUR|GBP|JPY|CHF|CAD|AUD|dollar|euro|pound|yen|franc", re.I)
+_MONEY_HINT_RE = MONEY_HINT_RE
+
+
+def _qualifier_name(qm: re.Match) -> str:
+    for i, (_, name) in enumerate(_QUALIFIERS):
+        if qm.group(f"q{i}"):
+            return name
+    return "exact"
 
 
 def find_money(text: str, on: date | None = None, min_usd: float = 1e6) -> list[Money]:
@@ -234,10 +242,11 @@ def find_money(text: str, on: date | None = None, min_usd: float = 1e6) -> list[
         qm = _QUAL_BEFORE_RE.search(text, max(0, s0 - 30), s0)
         if qm:
             s0 = qm.start()
-            for i, (_, name) in enumerate(_QUALIFIERS):
-                if qm.group(f"q{i}"):
-                    qualifier = name
-                    break
+            qualifier = _qualifier_name(qm)
+            # stacked qualifiers: "up to approximately $14.2 billion" is a ceiling
+            outer = _QUAL_BEFORE_RE.search(text, max(0, s0 - 30), s0) if s0 else None
+            if outer and qualifier == "approx" and _qualifier_name(outer) != "approx":
+                s0, qualifier = outer.start(), _qualifier_name(outer)
         if m.group("plus") or hi:
             # "$10 billion-plus" and ranges "$5-6 billion" keep the lower bound
             qualifier = "at_least" if qualifier == "exact" else qualifier
@@ -268,7 +277,7 @@ class Duration:
 
 _NUM_OR_WORD = rf"(?:\d+(?:\.\d+)?|{_WORDNUM})"
 _YEAR_ADJ_RE = re.compile(
-    rf"\b(?P<n>{_NUM_OR_WORD})[\s-](?P<unit>year|yr|month)s?\b(?![\s-](?:old|high|low|anniversary|treasury|bond|note|yield))",
+    rf"\b(?P<n>{_NUM_OR_WORD})[\s-](?P<unit>year|yr|month)s?\b(?![\s-](?:old|high|low|anniversary|treasury|bond|note|yield)(?![\w-]))",
     re.IGNORECASE,
 )
 _YEAR_SPAN_RE = re.compile(
@@ -280,7 +289,9 @@ _YEAR_SPAN_RE = re.compile(
 )
 _END_RE = re.compile(
     rf"\b(?:through|thru|until|till|to|ending(?:\s+in)?|expir\w*(?:\s+in)?"
-    rf"|runs?\s+(?:through|until|to)|into)\s+(?:the\s+end\s+of\s+|end[- ]|mid[- ])?"
+    rf"|runs?\s+(?:through|until|to)|into"
+    rf"|(?P<done>complet\w*|conclud\w*|finish\w*)\s+by)"
+    rf"\s+(?:(?P<eo>the\s+end\s+of\s+|end[- ])|mid[- ])?"
     rf"(?:(?P<month>{MONTH_RE})\s+(?:\d{{1,2}},?\s+)?)?"
     rf"(?P<year>20[2-6]\d)\b(?!\s*(?:MW|GW|megawatt|gigawatt|GPUs|%))",
     re.IGNORECASE,
@@ -289,8 +300,10 @@ _END_RE = re.compile(
 
 def find_duration(text: str, ref: date | None = None, derive: bool = False) -> Duration | None:
     """Contract length: "five-year", "5-year", "over seven years", "15-year leases",
-    "18-month"; end date: "through December 2031" (last day of that month), "through 2030"
-    (Dec 31). With only an end date and ``derive``, the duration is counted from ``ref``
+    "18-month"; end date: "through December 2031" (last day of that month), "through the end
+    of 2030" or "completed by the end of 2029" (Dec 31). A bare year ("through 2031", often a
+    delivery schedule: "deployed in phases through 2026") gives no end date, as the labelling
+    conventions say. With only an end date and ``derive``, the duration is counted from ``ref``
     (off by default: the corpus labels keep duration_years for stated terms only)."""
     years: float | None = None
     text_hit: str | None = None
@@ -307,7 +320,15 @@ def find_duration(text: str, ref: date | None = None, derive: bool = False) -> D
                 text_hit = m.group(0)
                 break
     end: date | None = None
-    m = _END_RE.search(text)
+    m = next(
+        (
+            x
+            for x in _END_RE.finditer(text)
+            # a bare year ("through 2031") is no end date, and "by" needs "the end of"
+            if x.group("month") or x.group("eo")
+        ),
+        None,
+    )
     if m:
         year = int(m.group("year"))
         month = month_number(m.group("month")) if m.group("month") else None
@@ -355,9 +376,12 @@ def _canon_gpu(i: int, raw: str) -> str:
     canon = _GPU_MODELS[i][1]
     if canon:
         return canon
-    return (
-        re.sub(r"\s+", "", raw).upper() if raw.upper().startswith("MI") else re.sub(r"\s+", "", raw)
-    )
+    if raw.upper().startswith("MI"):
+        return re.sub(r"\s+", "", raw).upper()
+    if raw.startswith(("Gaudi", "Maia")):
+        # the vendors write these with a space: "Gaudi 3", "Maia 100"
+        return re.sub(r"^(Gaudi|Maia)\s*(\d)", r"\1 \2", raw)
+    return re.sub(r"\s+", "", raw)
 
 
 def gpu_specificity(name: str | None) -> int:
@@ -388,14 +412,14 @@ _COUNT_RE = re.compile(
     rf"|approximately|at\s+least)\s+)?"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORDNUM}|a)"
     rf"(?:\s*(?P<mult>million|thousand|k|m)\b)?"
-    rf"\s+(?:of\s+)?(?:(?:the|its|their|COMPANY|COMPANY's|Nvidia|NVIDIA|Nvidia's|AMD|AMD's"
-    rf"|Google|Google's|Intel"
-    rf"|Amazon|AWS|new|next[- ]gen(?:eration)?|latest|additional|more|advanced|high-end"
-    rf"|cutting-edge"
-    rf"|Instinct|Grace|Blackwell|Hopper|Ultra|NVL\d+|liquid-cooled|dedicated|custom)\s+){{0,4}}"
+    rf"\s+(?:of\s+)?(?:(?:the|its|their|new|next[- ]gen(?:eration)?|latest|additional|more"
+    rf"|advanced|high-end|cutting-edge|liquid-cooled|dedicated|custom|AI"
+    # a brand or product word ("Nvidia", "COMPANY's", "Instinct", "Gaudi 3")
+    rf"|(?!(?:gigawatts?|megawatts?|GW|MW|of|and|the|for|in|with|to)\b)"
+    rf"(?-i:[A-Z][\w.+-]*(?:'s)?)(?:\s\d{{1,3}}(?![\d,]))?)\s+){{0,4}}"
     rf"(?:(?:{GPU_MODEL_PATTERN})[\s-]*(?:NVL\d+\s+)?)?"
     rf"(?P<unit>GPUs?|graphics\s+processing\s+units|graphics\s+processors|chips|accelerators"
-    rf"|superchips|processors|xPUs|TPUs|(?:{GPU_MODEL_PATTERN})s)\b",
+    rf"|superchips|processors|xPUs|TPUs|tensor\s+processing\s+units|(?:{GPU_MODEL_PATTERN})s)\b",
     re.IGNORECASE,
 )
 
@@ -504,8 +528,11 @@ def announced_date(sentence: str, published: date | None) -> tuple[date | None, 
 
 _PAST_ANCHOR_RE = re.compile(
     rf"\b(?:(?P<last>last|earlier\s+this|earlier\s+in\s+the|previous)\s+"
-    rf"(?P<unit>year|month|spring|summer|fall|autumn|winter|quarter|{MONTH_RE}))\b"
-    rf"|\b(?:in|during|since|from)\s+(?:(?:early|late|mid)[- ])?"
+    rf"(?P<unit>year|month|week|spring|summer|fall|autumn|winter|quarter|{MONTH_RE}))\b"
+    r"|\b(?P<ago>(?:a\s+few|a\s+couple\s+of|several|two|three|four|five|six|\d+)\s+"
+    r"(?:weeks|months|years)\s+ago|(?:a|one)\s+(?:month|year)\s+ago"
+    r"|in\s+(?:recent|the\s+past\s+few|the\s+last\s+few)\s+(?:weeks|months))\b"
+    rf"|\b(?P<prep>in|during|since|from|on)\s+(?:(?:early|late|mid)[- ])?"
     rf"(?:(?P<month>{MONTH_RE})\s*(?:(?P<day>\d{{1,2}}),?\s+)?)?"
     rf"(?P<year>(?:19|20)\d\d)?\b",
     re.IGNORECASE,
@@ -514,20 +541,19 @@ _PAST_ANCHOR_RE = re.compile(
 
 def past_anchor(sentence: str, published: date | None, min_days: int = 30) -> str | None:
     """Return the phrase that places the sentence's event at least ``min_days`` before
-    ``published`` ("last September", "in March 2025", "in 2024"), or None."""
+    ``published`` ("last September", "in March 2025", "in 2024"), or that dates it to an
+    earlier period than the news itself ("last week", "earlier this month", "two weeks ago",
+    "in recent weeks"), or None."""
     for m in _PAST_ANCHOR_RE.finditer(sentence):
+        if m.group("ago"):
+            return m.group(0)
         if m.group("last"):
-            unit = m.group("unit").lower()
-            if m.group("last").lower().startswith("earlier") and unit in ("month", "year"):
-                if unit == "year":
-                    return m.group(0)
-                continue
-            if unit in ("quarter",) and m.group("last").lower() == "last":
-                return m.group(0)
             return m.group(0)
         month_tok, year_tok = m.group("month"), m.group("year")
         if not month_tok and not year_tok:
             continue
+        if m.group("prep").lower() == "on" and not m.group("day"):
+            continue  # "on" dates a day: "on September 30, 2025"
         if month_tok and month_tok.lower().rstrip(".") == "may" and not year_tok:
             continue  # "may" is usually the verb
         if published is None:
@@ -553,8 +579,8 @@ def past_anchor(sentence: str, published: date | None, min_days: int = 30) -> st
 
 
 _DATELINE_RE = re.compile(
-    rf"^\s*(?:[A-Z][A-Za-z .'’-]{{1,40}},\s+(?:[A-Z][A-Za-z.]{{1,20}},?\s+)?)?"
-    rf"(?P<month>{MONTH_RE})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)"
+    rf"^\s*[*_]{{0,2}}(?:[A-Z][A-Za-z .'’-]{{1,40}},\s+(?:[A-Z][A-Za-z.]{{1,20}},?\s+)?)?"
+    rf"(?P<month>{MONTH_RE})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)[*_]{{0,2}}"
     rf"\s*(?:/\s*\w[\w ]*\s*/\s*)?(?:--|—|–|-|\(|/)",
     re.MULTILINE,
 )
@@ -563,14 +589,31 @@ _LOOSE_DATE_RE = re.compile(
     rf"(?P<year>(?:19|20)\d\d)\b",
     re.MULTILINE | re.IGNORECASE,
 )
+# SEC forms: the 8-K cover ("Date of Report (Date of earliest event reported): April 9, 2026")
+_FILING_DATE_RE = re.compile(
+    rf"\bDate\s+of\s+Report\b[^:\n]{{0,60}}:\s*(?P<month>{MONTH_RE})\s+(?P<day>\d{{1,2}}),?\s+"
+    rf"(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+# ... and the signature block ("Date: April 9, 2026"), anywhere in the text
+_SIGNATURE_DATE_RE = re.compile(
+    rf"^[|\s]*Dated?:\s*(?P<month>{MONTH_RE})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b",
+    re.MULTILINE,
+)
 
 
 def dateline_date(text: str, max_chars: int = 2000) -> date | None:
-    """A press-release dateline ("SAN FRANCISCO, April 9, 2026 —") or a "Published: April 9,
-    2026" line near the top of ``text``."""
+    """A press-release dateline ("SAN FRANCISCO, April 9, 2026 —", also in Markdown bold), a
+    "Published: April 9, 2026" line near the top of ``text``, an 8-K's "Date of Report", or
+    else a filing's signature date ("Date: April 9, 2026") anywhere."""
     head = text[:max_chars]
-    for rx in (_DATELINE_RE, _LOOSE_DATE_RE):
-        m = rx.search(head)
+    for rx, where in (
+        (_FILING_DATE_RE, head),
+        (_DATELINE_RE, head),
+        (_LOOSE_DATE_RE, head),
+        (_SIGNATURE_DATE_RE, text),
+    ):
+        m = rx.search(where)
         if m:
             month = month_number(m.group("month"))
             if month:
