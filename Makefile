@@ -31,6 +31,10 @@ dev: install
 	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster dev -w workspace.yaml
 
+# Benchmark on 10,000 and 100,000 synthetic documents; writes bench/results.json + RESULTS.md.
+bench: install
+	$(BIN)/python bench/run_bench.py --sizes 10000 100000
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -162,7 +162,7 @@ def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
     console.print(f"\n[bold]Compute Supply Intelligence[/bold] — run finished in {elapsed:.0f} s")
     console.print(f"documents read: {docs}   fetch failures (last run): {failed}")
     console.print(f"deal mentions: {mentions}   deals: {deals} ({capacity} compute-capacity)")
-    table = Table(title="Top providers by contracted value (all time)")
+    table = Table(title="Top providers by contracted value (all time, central estimates)")
     for col in ("provider", "contracted", "share", "deals"):
         table.add_column(col, justify="left" if col == "provider" else "right")
     for provider, amount, share, n in top:
@@ -172,6 +172,10 @@ def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
         console.print(
             f"HHI (all time, contracted value): {conc[0]:,.0f} — {conc[2]}; CR4 {conc[1]:.0%}"
         )
+    console.print(
+        "central estimates: 'up to' values count 0.75x, 'at least' 1.25x, undisclosed values "
+        "imputed (analytics.deal_values says how)"
+    )
     console.print(f"warehouse: {warehouse}\ndigests:   {digest_dir}")
 
 
@@ -282,6 +286,18 @@ def eval_command(
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from None
     typer.echo(format_report(report, details=not brief))
+
+
+@app.command()
+def synth(
+    docs: int = typer.Option(..., "--docs", min=1, help="number of pages to write"),
+    out: Path = typer.Option(..., "--out", help="folder to write the corpus into"),
+    seed: int = typer.Option(0, "--seed", help="same seed, same bytes"),
+) -> None:
+    """Write a synthetic scale corpus (HTML pages, ~7 % reporting deals) for benchmarks."""
+    from pipelines.synth import synth_command
+
+    synth_command(docs, out, seed)
 
 
 @sources_app.command("check")
