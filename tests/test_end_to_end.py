@@ -51,6 +51,12 @@ def test_every_stage_materialized(recorded_run):
     ):
         assert expected in keys
     assert week == "2026-04-06"  # the week of the latest recorded deal (Meta–CoreWeave)
+    snapshot = next(
+        e.materialization.metadata
+        for e in refresh.get_asset_materialization_events()
+        if e.asset_key.path == ["warehouse_snapshot"]
+    )
+    assert snapshot["new_deals"].value == snapshot["deals"].value > 20  # all new on a first run
     checks = {e.check_name: e.passed for e in refresh.get_asset_check_evaluations()}
     assert checks["mentions_match_schema"] is True
     assert checks["sources_fresh"] is True  # everything was just fetched

@@ -76,3 +76,66 @@ def test_sensor_refuses_live_sec_without_contact_email(tmp_path):
     context = build_sensor_context(cursor=None, resources={"csi": csi})
     assert isinstance(sec_filings_sensor(context), SkipReason)
     assert json.loads(context.cursor) == {}
+
+
+def test_run_failure_sensor_emails_when_smtp_is_configured(monkeypatch):
+    import email
+    import socket
+    from email import policy
+
+    from aiosmtpd.controller import Controller
+    from dagster import (
+        DagsterEventType,
+        DagsterInstance,
+        build_run_status_sensor_context,
+        job,
+        op,
+    )
+
+    from pipelines.defs.automation import report_run_failures
+
+    class Inbox:
+        messages: list = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    @op
+    def boom():
+        raise RuntimeError("the warehouse is on fire")
+
+    @job
+    def doomed():
+        boom()
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        for key, value in {
+            "CSI_SMTP_HOST": "127.0.0.1",
+            "CSI_SMTP_PORT": str(port),
+            "CSI_SMTP_STARTTLS": "false",
+            "CSI_SMTP_TO": "ops@example.org",
+        }.items():
+            monkeypatch.setenv(key, value)
+        instance = DagsterInstance.ephemeral()
+        result = doomed.execute_in_process(instance=instance, raise_on_error=False)
+        assert not result.success
+        run_id = result.dagster_run.run_id
+        failure = instance.all_logs(run_id, of_type=DagsterEventType.RUN_FAILURE)[0].dagster_event
+        context = build_run_status_sensor_context(
+            sensor_name="report_run_failures",
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+            dagster_event=failure,
+        ).for_run_failure()
+        report_run_failures(context)
+    finally:
+        controller.stop()
+    assert [m["Subject"] for m in inbox.messages] == ["[csi] run failed: doomed"]
+    assert result.dagster_run.run_id in inbox.messages[0].get_content()

@@ -187,8 +187,29 @@ def sources_fresh(csi: CsiSettings) -> AssetCheckResult:
 def warehouse_snapshot(csi: CsiSettings) -> MaterializeResult:
     """A copy of the warehouse as of the last completed run; readers use it while a run writes."""
     path = publish_snapshot(csi.warehouse_file)
+    with connect(csi.warehouse_file, read_only=True) as con:
+        # deals first seen in the latest fetch run: what this run added to the marts
+        new_deals = con.execute(
+            """
+            select announced_on, buyer, provider, deal_type, value_usd, value_qualifier,
+                   source_count
+            from marts.fct_deals
+            where first_seen_at >= (
+                select min(attempted_at) from raw.fetch_log
+                where run_id = (select run_id from raw.fetch_log
+                                order by attempted_at desc limit 1))
+            order by announced_on desc
+            """
+        ).df()
+        total = con.execute("select count(*) from marts.fct_deals").fetchone()[0]
     return MaterializeResult(
-        metadata={"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size}
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "bytes": path.stat().st_size,
+            "deals": total,
+            "new_deals": len(new_deals),
+            "new_deals_preview": _md_table(new_deals, 20),
+        }
     )
 
 
