@@ -245,7 +245,7 @@ def stage_ingest(sources_file: Path, warehouse: str):
     return report
 
 
-IMPLS = {"current": "pipelines.documents", "proposed": "bench.proposed_documents"}
+IMPLS = {"current": "pipelines.documents"}
 IMPL = "current"  # which module's parse/extract stages run (--impl)
 
 
@@ -753,8 +753,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--impl",
         choices=sorted(IMPLS),
         default="current",
-        help="parse/extract stages: pipelines.documents (current) or the proposal in "
-        "bench/proposed_documents.py (proposed)",
+        help="parse/extract stages to measure (pipelines.documents)",
     )
     return p.parse_args(argv)
 

@@ -3,11 +3,21 @@
 The work itself is pure (``pipelines.extract``); this module moves rows between the raw
 tables. Documents are content-addressed, so a document parsed or extracted once is never
 processed again unless the extractor version changes.
+
+Speed (see bench/): a cheap pre-filter (``pipelines.extract.prefilter``) lets pages that
+cannot report a deal skip trafilatura (they are stored with the quick lxml text, parser
+``lxml-prefilter+<extractor version>``, and the extract stage logs them without reading
+them); the work runs in a pool of worker processes, one per core (``CSI_WORKERS``
+overrides); documents are read and written in chunks, each chunk with one
+``INSERT ... SELECT`` from a DataFrame, so memory holds one chunk of bodies rather than the
+whole backlog.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,10 +26,18 @@ import pandas as pd
 from pipelines.extract.gazetteer import Gazetteer
 from pipelines.extract.html import parse_document
 from pipelines.extract.mentions import EXTRACTOR_VERSION, extract_mentions
+from pipelines.extract.prefilter import (
+    PARSER_PREFILTER,
+    PREFILTER_PREFIX,
+    may_report_deal,
+    quick_parse,
+)
 from pipelines.extract.schema import validate_mentions
 from pipelines.warehouse import connect, ensure_raw_schema
 
 BATCH = 500
+CHUNK = 1000  # documents read, parsed and written per round trip to the warehouse
+POOL_MIN = 200  # fewer new documents than this are processed in-process (no pool start-up)
 
 
 def _utcnow() -> datetime:
@@ -34,53 +52,153 @@ class StageReport:
     produced: int = 0
 
 
+# --------------------------------------------------------------------------- workers
+_GAZETTEER: Gazetteer | None = None
+
+
+def _init_worker(gazetteer: Gazetteer | None = None) -> None:
+    global _GAZETTEER
+    _GAZETTEER = gazetteer or Gazetteer.load()
+
+
+def _parse_one(row: tuple) -> tuple:
+    """A raw.parsed_documents row for one stored document, or (document_id, error)."""
+    doc_id, url, ctype, feed_title, feed_pub, fetched_at, body = row
+    gazetteer = _GAZETTEER or Gazetteer.load()
+    body = bytes(body)
+    try:
+        quick = quick_parse(body, ctype, url)
+        if quick is not None and not may_report_deal(quick[0] or feed_title, quick[3], gazetteer):
+            title, published, source, text = quick
+            title, parser = title or feed_title, PARSER_PREFILTER
+        else:
+            parsed = parse_document(
+                body, ctype, url, feed_title=feed_title, feed_published_at=feed_pub
+            )
+            title, published, source = parsed.title, parsed.published_at, parsed.published_from
+            text, parser = parsed.text, parsed.parser
+    except Exception as exc:  # one bad document never stops the stage
+        return (doc_id, f"{doc_id} ({url}): {type(exc).__name__}: {exc}")
+    if published is None and feed_pub is not None:
+        published, source = feed_pub, "feed"
+    if published is None:
+        published, source = fetched_at, "fetched"
+    return (doc_id, title, published, source, text, len(text), parser, _utcnow())
+
+
+def _extract_one(row: tuple) -> tuple:
+    """(document_id, mention records or None, error or None) for one parsed document."""
+    doc_id, title, published_at, text, parser = row
+    gazetteer = _GAZETTEER or Gazetteer.load()
+    try:
+        # a page pre-filtered under an older extractor is checked again with today's cues
+        if parser.startswith(PREFILTER_PREFIX) and not may_report_deal(title, text, gazetteer):
+            return doc_id, [], None
+        mentions = extract_mentions(
+            text,
+            title=title,
+            published_at=published_at.date() if published_at else None,
+            gazetteer=gazetteer,
+        )
+    except Exception as exc:
+        return doc_id, None, f"{doc_id}: {type(exc).__name__}: {exc}"
+    return doc_id, [{k: getattr(m, k) for k in MENTION_FIELDS} for m in mentions], None
+
+
+def _worker_count(workers: int | None) -> int:
+    if workers is None:
+        workers = int(os.environ.get("CSI_WORKERS") or 0) or os.cpu_count() or 1
+    return max(1, workers)
+
+
+class _Workers:
+    """A process pool (forkserver: safe under Dagster's threads) or, for one worker or a
+    small backlog, plain in-process calls. Started before any warehouse connection opens."""
+
+    def __init__(self, workers: int, backlog: int, gazetteer: Gazetteer | None):
+        self.pool = None
+        self.workers = workers
+        if workers > 1 and backlog >= POOL_MIN:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["pipelines.extract.mentions", "pipelines.extract.html"])
+            # the caller's gazetteer (pickled once per worker), else each loads the default
+            self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(gazetteer,))
+        else:
+            _init_worker(gazetteer)
+
+    def map(self, fn: Callable, rows: list) -> Iterator:
+        if self.pool is None:
+            return map(fn, rows)
+        size = max(1, min(64, len(rows) // (4 * self.workers)))
+        return self.pool.imap(fn, rows, chunksize=size)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
+def _chunks(ids: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+# --------------------------------------------------------------------------- stages
 def parse_new_documents(
-    warehouse: str, progress: Callable[[str], None] = lambda _m: None
+    warehouse: str,
+    progress: Callable[[str], None] = lambda _m: None,
+    *,
+    workers: int | None = None,
 ) -> StageReport:
     """Parse every stored document that has no raw.parsed_documents row yet."""
     ensure_raw_schema(warehouse)
     report = StageReport()
     with connect(warehouse) as con:
-        todo = con.execute(
-            """
-            select d.document_id, d.url, d.content_type, d.feed_title, d.feed_published_at,
-                   d.fetched_at, b.body
-            from raw.documents d join raw.bodies b using (sha256)
-            where d.document_id not in (select document_id from raw.parsed_documents)
-              and d.kind <> 'xbrl_facts'  -- company facts are data (raw.xbrl_facts), not text
-            order by d.document_id
-            """
-        ).fetchall()
-        rows = []
-        for i, (doc_id, url, ctype, feed_title, feed_pub, fetched_at, body) in enumerate(todo):
-            try:
-                parsed = parse_document(
-                    bytes(body), ctype, url, feed_title=feed_title, feed_published_at=feed_pub
-                )
-            except Exception as exc:  # one bad document never stops the stage
-                report.failures.append(f"{doc_id} ({url}): {type(exc).__name__}: {exc}")
-                continue
-            published, source = parsed.published_at, parsed.published_from
-            if published is None:
-                published, source = fetched_at, "fetched"
-            rows.append(
-                (
-                    doc_id,
-                    parsed.title,
-                    published,
-                    source,
-                    parsed.text,
-                    len(parsed.text),
-                    parsed.parser,
-                    _utcnow(),
-                )
-            )
-            if (i + 1) % BATCH == 0:
-                progress(f"parsed {i + 1}/{len(todo)} documents")
-        if rows:
-            con.executemany("insert into raw.parsed_documents values (?,?,?,?,?,?,?,?)", rows)
-        report.processed = len(rows)
-        report.produced = len(rows)
+        ids = [
+            r[0]
+            for r in con.execute(
+                """
+                select d.document_id from raw.documents d
+                where d.document_id not in (select document_id from raw.parsed_documents)
+                  and d.kind <> 'xbrl_facts'  -- company facts are data (raw.xbrl_facts), not text
+                order by d.document_id
+                """
+            ).fetchall()
+        ]
+    if not ids:
+        return report
+    pool = _Workers(_worker_count(workers), len(ids), None)
+    try:
+        for chunk in _chunks(ids, CHUNK):
+            with connect(warehouse) as con:
+                todo = con.execute(
+                    """
+                    select d.document_id, d.url, d.content_type, d.feed_title,
+                           d.feed_published_at, d.fetched_at, b.body
+                    from raw.documents d join raw.bodies b using (sha256)
+                    where d.document_id in (select unnest(?))
+                    order by d.document_id
+                    """,
+                    [chunk],
+                ).fetchall()
+            rows = []
+            for out in pool.map(_parse_one, todo):
+                if len(out) == 2:
+                    report.failures.append(out[1])
+                else:
+                    rows.append(out)
+            del todo
+            if rows:
+                frame = pd.DataFrame.from_records(rows, columns=PARSED_COLUMNS)
+                with connect(warehouse) as con:
+                    con.register("new_parsed", frame)
+                    con.execute("insert into raw.parsed_documents select * from new_parsed")
+                    con.unregister("new_parsed")
+            report.processed += len(rows)
+            progress(f"parsed {report.processed}/{len(ids)} documents")
+    finally:
+        pool.close()
+    report.produced = report.processed
     return report
 
 
@@ -88,64 +206,77 @@ def extract_new_mentions(
     warehouse: str,
     gazetteer: Gazetteer | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    *,
+    workers: int | None = None,
 ) -> tuple[StageReport, pd.DataFrame]:
     """Extract deal mentions from parsed documents the current extractor has not seen.
 
     Returns the report and the validated DataFrame of new mentions.
     """
     ensure_raw_schema(warehouse)
-    gazetteer = gazetteer or Gazetteer.load()
     report = StageReport()
     with connect(warehouse) as con:
-        todo = con.execute(
+        rows = con.execute(
             """
-            select p.document_id, p.title, p.published_at, p.text
+            select p.document_id, p.parser = ? as filtered
             from raw.parsed_documents p
             left join raw.extraction_log l
               on l.document_id = p.document_id and l.extractor_version = ?
             where l.document_id is null
             order by p.document_id
             """,
-            [EXTRACTOR_VERSION],
+            [PARSER_PREFILTER, EXTRACTOR_VERSION],
         ).fetchall()
-    records, log_rows, now = [], [], _utcnow()
-    for i, (doc_id, title, published_at, text) in enumerate(todo):
-        try:
-            mentions = extract_mentions(
-                text,
-                title=title,
-                published_at=published_at.date() if published_at else None,
-                gazetteer=gazetteer,
-            )
-        except Exception as exc:
-            report.failures.append(f"{doc_id}: {type(exc).__name__}: {exc}")
-            continue
-        for n, m in enumerate(mentions):
-            rec = {k: getattr(m, k) for k in MENTION_FIELDS}
-            rec.update(mention_id=f"{doc_id}#{n}", document_id=doc_id, mention_index=n)
-            records.append(rec)
-        log_rows.append((doc_id, len(mentions), EXTRACTOR_VERSION, now))
-        if (i + 1) % BATCH == 0:
-            progress(f"extracted {i + 1}/{len(todo)} documents")
+    records, now = [], _utcnow()
+    # pages the current extractor's pre-filter rejected at parse time have no mention: logged
+    # as seen without reading their text
+    log_rows = [(doc_id, 0, EXTRACTOR_VERSION, now) for doc_id, filtered in rows if filtered]
+    ids = [doc_id for doc_id, filtered in rows if not filtered]
+    pool = _Workers(_worker_count(workers), len(ids), gazetteer)
+    try:
+        for chunk in _chunks(ids, CHUNK):
+            with connect(warehouse) as con:
+                todo = con.execute(
+                    """
+                    select document_id, title, published_at, text, parser
+                    from raw.parsed_documents where document_id in (select unnest(?))
+                    order by document_id
+                    """,
+                    [chunk],
+                ).fetchall()
+            for doc_id, mentions, error in pool.map(_extract_one, todo):
+                if error is not None:
+                    report.failures.append(error)
+                    continue
+                for n, rec in enumerate(mentions):
+                    rec.update(mention_id=f"{doc_id}#{n}", document_id=doc_id, mention_index=n)
+                    records.append(rec)
+                log_rows.append((doc_id, len(mentions), EXTRACTOR_VERSION, now))
+            del todo
+            progress(f"extracted {len(log_rows)}/{len(rows)} documents")
+    finally:
+        pool.close()
     frame = pd.DataFrame.from_records(records, columns=MENTION_COLUMNS)
     frame = validate_mentions(frame)  # raises, naming the offending rows; nothing is written
     frame["extractor_version"] = EXTRACTOR_VERSION
     frame["extracted_at"] = now
+    log = pd.DataFrame.from_records(log_rows, columns=LOG_COLUMNS)
     with connect(warehouse) as con:
         con.execute("begin transaction")
         try:
-            done = [r[0] for r in log_rows]
-            if done:
+            if len(log):
+                con.register("done_docs", log)
                 # a new extractor version replaces that document's earlier mentions
                 con.execute(
-                    "delete from raw.deal_mentions where document_id in (select unnest(?))",
-                    [done],
+                    "delete from raw.deal_mentions "
+                    "where document_id in (select document_id from done_docs)"
                 )
                 con.execute(
-                    "delete from raw.extraction_log where document_id in (select unnest(?))",
-                    [done],
+                    "delete from raw.extraction_log "
+                    "where document_id in (select document_id from done_docs)"
                 )
-                con.executemany("insert into raw.extraction_log values (?,?,?,?)", log_rows)
+                con.execute("insert into raw.extraction_log select * from done_docs")
+                con.unregister("done_docs")
             if not frame.empty:
                 con.register("new_mentions", frame[RAW_MENTION_ORDER])
                 con.execute("insert into raw.deal_mentions select * from new_mentions")
@@ -182,3 +313,8 @@ MENTION_FIELDS = (
 )
 MENTION_COLUMNS = ["mention_id", "document_id", "mention_index", *MENTION_FIELDS]
 RAW_MENTION_ORDER = [*MENTION_COLUMNS, "extractor_version", "extracted_at"]
+PARSED_COLUMNS = [
+    "document_id", "title", "published_at", "published_from", "text", "text_chars", "parser",
+    "parsed_at",
+]  # fmt: skip
+LOG_COLUMNS = ["document_id", "mentions", "extractor_version", "extracted_at"]
