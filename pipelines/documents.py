@@ -35,7 +35,6 @@ from pipelines.extract.prefilter import (
 from pipelines.extract.schema import validate_mentions
 from pipelines.warehouse import connect, ensure_raw_schema
 
-BATCH = 500
 CHUNK = 1000  # documents read, parsed and written per round trip to the warehouse
 POOL_MIN = 200  # fewer new documents than this are processed in-process (no pool start-up)
 

@@ -17,7 +17,7 @@ from dagster import (
 )
 
 from pipelines.digest.delivery import deliver_pending, pending_deliveries
-from pipelines.digest.render import iso_week, parse_week, write_digest
+from pipelines.digest.render import iso_week, write_digest
 from pipelines.documents import extract_new_mentions, parse_new_documents
 from pipelines.extract.schema import MentionValidationError, validate_mentions
 from pipelines.ingest.runner import ingest
@@ -219,10 +219,6 @@ WEEKS = WeeklyPartitionsDefinition(start_date="2023-01-02", day_offset=1, timezo
 def week_of_partition(key: str) -> str:
     """Partition key (the Monday, YYYY-MM-DD) → ISO week (YYYY-Www)."""
     return iso_week(date.fromisoformat(key))
-
-
-def partition_for_week(week: str) -> str:
-    return parse_week(week)[0].isoformat()
 
 
 @asset(

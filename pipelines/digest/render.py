@@ -36,13 +36,6 @@ def iso_week(d: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def latest_week(warehouse: str) -> str:
-    """The ISO week of the most recently announced deal (today's week if there are none)."""
-    with connect(warehouse, read_only=True) as con:
-        latest = con.execute("select max(announced_on) from marts.fct_deals").fetchone()[0]
-    return iso_week(latest or date.today())
-
-
 def money(value: float | None, qualifier: str | None = None) -> str:
     if value is None or pd.isna(value):
         return "undisclosed"
