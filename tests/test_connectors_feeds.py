@@ -158,3 +158,60 @@ def test_local_folder_glob_and_extensions(tmp_path):
             "select outcome, error from raw.fetch_log where source = 'empty'"
         ).fetchone()
     assert row[0] == "error" and "no files" in row[1]
+
+
+def test_local_folder_in_batches_rereads_only_changed_files(tmp_path, monkeypatch):
+    import os
+
+    import pipelines.ingest.connectors as connectors
+
+    monkeypatch.setattr(connectors, "LOCAL_BATCH", 2)  # 5 files -> 3 committed batches
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"n{i}.md").write_text(f"# Note {i}\nbody {i}", encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text("sources:\n  - {name: notes, kind: local, path: notes}\n", encoding="utf-8")
+    sources = load_sources(path)
+    wh = str(tmp_path / "wh.duckdb")
+    messages: list[str] = []
+    first = ingest(sources, wh, progress=messages.append)
+    assert first.new_documents == 5
+    assert [m for m in messages if "files read" in m] == [
+        "notes: 2 files read, 2 new",
+        "notes: 4 files read, 4 new",
+        "notes: 5 files read, 5 new",
+    ]
+
+    # a file that is not read again cannot fail: an unreadable but unchanged file is skipped
+    (folder / "n0.md").chmod(0)
+    # one file changes (new content, later mtime), one file is new
+    (folder / "n1.md").write_text("# Note 1\nrevised body", encoding="utf-8")
+    st = (folder / "n1.md").stat()
+    os.utime(folder / "n1.md", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    (folder / "n5.md").write_text("# Note 5\nnew", encoding="utf-8")
+    try:
+        second = ingest(sources, wh)
+    finally:
+        (folder / "n0.md").chmod(0o644)
+    (out,) = second.outcomes
+    assert (out.new_documents, out.existing_documents, out.failed_fetches) == (2, 4, 0)
+    with duckdb.connect(wh, read_only=True) as con:
+        read = con.execute(
+            "select url, outcome from raw.fetch_log where run_id = ? order by url",
+            [second.run_id],
+        ).fetchall()
+        (docs,) = con.execute("select count(*) from raw.documents").fetchone()
+    # the listing, then only the two files that were read
+    assert sorted((u.rsplit("/", 1)[1], o) for u, o in read) == [
+        ("n1.md", "stored"),
+        ("n5.md", "stored"),
+        ("notes", "ok"),
+    ]
+    assert docs == 7  # the revised note is a new document; its first version stays
+
+    # a stored document deleted by hand is read again even though its file did not change
+    with duckdb.connect(wh) as con:
+        con.execute("delete from raw.documents where url like '%/n2.md'")
+    third = ingest(sources, wh)
+    assert third.new_documents == 1

@@ -76,8 +76,11 @@ def test_every_shipped_source_replays_without_a_failure(replayed):
     kinds = {s.kind for s in load_sources(SHIPPED_SOURCES).sources}
     assert kinds == {"rss", "html_index", "sec_edgar", "xbrl_facts", "local"}
     assert all(o.new_documents > 0 for o in first.outcomes)
-    # second run: nothing new; pages with an ETag answer 304, the others come back identical
+    # second run: nothing new; pages with an ETag answer 304, the others come back identical,
+    # and local files whose size and mtime did not change are not read at all
     assert second.new_documents == 0 and second.failed_fetches == 0
+    local = next(o for o in second.outcomes if o.source == "analyst_notes")
+    assert local.existing_documents == 8
     with duckdb.connect(wh, read_only=True) as con:
         outcomes = dict(
             con.execute(
@@ -85,7 +88,7 @@ def test_every_shipped_source_replays_without_a_failure(replayed):
                 [second.run_id],
             ).fetchall()
         )
-    assert outcomes["unchanged"] + outcomes["duplicate"] == first.new_documents
+    assert outcomes["unchanged"] + outcomes["duplicate"] == first.new_documents - 8
     with duckdb.connect(wh, read_only=True) as con:
         (misses,) = con.execute(
             "select count(*) from raw.fetch_log where error is not null"

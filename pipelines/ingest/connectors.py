@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import glob
 import mimetypes
+import os
+import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,6 +34,7 @@ class FetchedDocument:
     feed_published_at: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    file_stat: tuple[int, int] | None = None  # local files: (size in bytes, mtime in ns)
 
 
 @dataclass
@@ -81,6 +85,7 @@ class SourceHarvest:
     log: list[LogEntry] = field(default_factory=list)
     fatal: str | None = None  # the source as a whole failed (e.g. its feed would not parse)
     facts: list[XbrlFact] = field(default_factory=list)  # xbrl_facts sources only
+    unchanged: int = 0  # local files skipped because size and mtime match the last read
 
     def record(self, result: FetchResult) -> None:
         """Turn a fetch result's attempts into log entries."""
@@ -227,30 +232,108 @@ def collect_html_index(
 
 
 # -- local files ------------------------------------------------------------------------------
-def collect_local(spec: LocalSpec, sources: SourcesFile) -> SourceHarvest:
-    harvest = SourceHarvest()
+LOCAL_BATCH = 2000  # files read (and stored by the caller) per batch
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    uri: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def list_local(spec: LocalSpec, sources: SourcesFile) -> tuple[str, list[LocalFile]]:
+    """(the folder or pattern as a URI, its files with the spec's extensions, sorted)."""
     target = sources.resolve_local(spec)
+    exts = {e.lower() for e in spec.extensions}
+    found: list[LocalFile] = []
     if target.is_dir():
-        files = sorted(p for p in target.rglob("*") if p.is_file())
+        root = target.resolve()
+        for folder, _dirs, names in os.walk(root):
+            for name in names:
+                if os.path.splitext(name)[1].lower() not in exts:
+                    continue
+                path = Path(folder, name)
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue  # vanished or a dangling link
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                if path.is_symlink():
+                    path = path.resolve()
+                found.append(LocalFile(path.as_uri(), path, st.st_size, st.st_mtime_ns))
+        where = root.as_uri()
     else:
-        files = sorted(Path(p) for p in glob.glob(str(target), recursive=True))
-    files = [p for p in files if p.suffix.lower() in spec.extensions]
+        for name in glob.glob(str(target), recursive=True):
+            path = Path(name)
+            if path.suffix.lower() not in exts or not path.is_file():
+                continue
+            path = path.resolve()
+            st = path.stat()
+            found.append(LocalFile(path.as_uri(), path, st.st_size, st.st_mtime_ns))
+        where = str(target)
+    found.sort(key=lambda f: f.uri)
+    return where, found
+
+
+def iter_local(
+    spec: LocalSpec,
+    sources: SourcesFile,
+    seen: Mapping[str, tuple[int, int]] | None = None,
+    *,
+    batch: int | None = None,
+) -> Iterator[SourceHarvest]:
+    """Read a local source in batches of ``batch`` files, so memory holds one batch.
+
+    ``seen`` maps a file's URI to the (size, mtime_ns) it had when last stored: a file
+    that still has both is not read again (counted in ``unchanged``), as make and rsync
+    decide. The first harvest carries one ``ok`` log entry for the listing itself."""
+    seen = seen or {}
+    batch = batch or LOCAL_BATCH
+    listed = utcnow()
+    where, files = list_local(spec, sources)
     if not files:
-        harvest.fatal = f"local path {target}: no files with extensions {spec.extensions}"
-        return harvest
-    for path in files:
-        uri = path.resolve().as_uri()
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
-            harvest.log.append(LogEntry(uri, 1, utcnow(), None, "error", f"{path}: {exc}"))
-            continue
-        ctype = _local_content_type(path)
-        harvest.log.append(LogEntry(uri, 1, utcnow(), None, "ok", None, 0.0, len(body)))
-        harvest.documents.append(
-            FetchedDocument(url=uri, body=body, final_url=uri, content_type=ctype)
+        yield SourceHarvest(
+            fatal=f"local path {sources.resolve_local(spec)}: no files with extensions "
+            f"{spec.extensions}"
         )
-    return harvest
+        return
+    todo = [f for f in files if seen.get(f.uri) != (f.size, f.mtime_ns)]
+    harvest = SourceHarvest(unchanged=len(files) - len(todo))
+    harvest.log.append(LogEntry(where, 1, listed, None, "ok", None, 0.0, None))
+    for start in range(0, len(todo), batch):
+        for f in todo[start : start + batch]:
+            try:
+                body = f.path.read_bytes()
+            except OSError as exc:
+                harvest.log.append(LogEntry(f.uri, 1, utcnow(), None, "error", f"{f.path}: {exc}"))
+                continue
+            harvest.log.append(LogEntry(f.uri, 1, utcnow(), None, "ok", None, 0.0, len(body)))
+            harvest.documents.append(
+                FetchedDocument(
+                    url=f.uri,
+                    body=body,
+                    final_url=f.uri,
+                    content_type=_local_content_type(f.path),
+                    file_stat=(f.size, f.mtime_ns),
+                )
+            )
+        yield harvest
+        harvest = SourceHarvest()
+    if not todo:
+        yield harvest
+
+
+def collect_local(spec: LocalSpec, sources: SourcesFile) -> SourceHarvest:
+    """Every file of a local source in one harvest (no skipping of unchanged files)."""
+    out = SourceHarvest()
+    for part in iter_local(spec, sources):
+        out.documents += part.documents
+        out.log += part.log
+        out.fatal = out.fatal or part.fatal
+    return out
 
 
 def _local_content_type(path: Path) -> str:

@@ -15,15 +15,21 @@ from pipelines.ingest.connectors import (
     LogEntry,
     SourceHarvest,
     collect_html_index,
-    collect_local,
     collect_rss,
+    iter_local,
     utcnow,
 )
 from pipelines.ingest.http import DEFAULT_USER_AGENT, HttpClient, ReplayTransport
 from pipelines.ingest.sec import collect_sec_edgar, collect_xbrl_facts
 from pipelines.ingest.specs import SourcesFile
-from pipelines.ingest.store import StoreOutcome, load_validators, store_harvest
-from pipelines.warehouse import ensure_raw_schema
+from pipelines.ingest.store import (
+    StoreOutcome,
+    known_documents,
+    load_validators,
+    local_file_stats,
+    store_harvest,
+)
+from pipelines.warehouse import connect, ensure_raw_schema
 
 SHIPPED_SOURCES = Path(__file__).resolve().parents[2] / "sources" / "live.yaml"
 
@@ -91,21 +97,14 @@ def ingest(
             if not spec.enabled:
                 continue
             progress(f"fetching {spec.name} ({spec.kind})")
-            try:
-                harvest = _collect(spec, sources, client, warehouse)
-            except Exception as exc:  # a connector bug must not stop the other sources
-                harvest = SourceHarvest(fatal=f"{type(exc).__name__}: {exc}")
-            if harvest.fatal and not harvest.log:
-                where = spec.location or spec.name
-                harvest.log.append(LogEntry(where, 0, utcnow(), None, "error", harvest.fatal))
-            outcome = store_harvest(
-                warehouse,
-                run_id=run_id,
-                source=spec.name,
-                kind=spec.kind,
-                genre=spec.document_genre,
-                harvest=harvest,
-            )
+            if spec.kind == "local":
+                outcome = _ingest_local(spec, sources, warehouse, run_id, progress)
+            else:
+                try:
+                    harvest = _collect(spec, sources, client, warehouse)
+                except Exception as exc:  # a connector bug must not stop the other sources
+                    harvest = SourceHarvest(fatal=f"{type(exc).__name__}: {exc}")
+                outcome = _store(warehouse, run_id, spec, harvest)
             facts = f", {outcome.facts} facts" if outcome.facts else ""
             progress(
                 f"{spec.name}: {outcome.new_documents} new, {outcome.existing_documents} known, "
@@ -118,9 +117,59 @@ def ingest(
     return IngestReport(run_id=run_id, mode=mode, outcomes=outcomes)
 
 
+def _store(
+    warehouse: str,
+    run_id: str,
+    spec,
+    harvest: SourceHarvest,
+    known: set[str] | None = None,
+    con=None,
+) -> StoreOutcome:
+    if harvest.fatal and not harvest.log:
+        where = spec.location or spec.name
+        harvest.log.append(LogEntry(where, 0, utcnow(), None, "error", harvest.fatal))
+    return store_harvest(
+        warehouse,
+        run_id=run_id,
+        source=spec.name,
+        kind=spec.kind,
+        genre=spec.document_genre,
+        harvest=harvest,
+        known=known,
+        con=con,
+    )
+
+
+def _ingest_local(
+    spec, sources: SourcesFile, warehouse: str, run_id: str, progress: Callable[[str], None]
+) -> StoreOutcome:
+    """A local folder in batches: each batch is read, stored and committed before the next
+    is read; files unchanged since they were stored (size and mtime) are not read."""
+    total = StoreOutcome(source=spec.name, errors=[])
+    known = known_documents(warehouse, spec.name)
+    batches = iter_local(spec, sources, local_file_stats(warehouse, spec.name))
+    read = 0
+    with connect(warehouse) as con:
+        while True:
+            try:
+                harvest = next(batches, None)
+            except Exception as exc:  # listing or reading failed: earlier batches stay stored
+                harvest = SourceHarvest(fatal=f"{type(exc).__name__}: {exc}")
+                batches = iter(())
+            if harvest is None:
+                break
+            part = _store(warehouse, run_id, spec, harvest, known, con)
+            total.new_documents += part.new_documents
+            total.existing_documents += part.existing_documents
+            total.failed_fetches += part.failed_fetches
+            total.errors += part.errors or []
+            read += len(harvest.documents)
+            if harvest.documents:
+                progress(f"{spec.name}: {read:,} files read, {total.new_documents:,} new")
+    return total
+
+
 def _collect(spec, sources: SourcesFile, client: HttpClient, warehouse: str) -> SourceHarvest:
-    if spec.kind == "local":
-        return collect_local(spec, sources)
     validators = load_validators(warehouse, spec.name)
     if spec.kind == "rss":
         return collect_rss(spec, client, validators)

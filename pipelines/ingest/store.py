@@ -2,16 +2,21 @@
 
 Every body is stored once (raw.bodies keyed by sha256); a document is identified by its
 source and content (``<source>:<sha256[:16]>``), so re-running never duplicates a document
-and a changed page becomes a new document. Each source is written in one transaction:
-a failure rolls back only that source's new rows and never touches earlier documents.
+and a changed page becomes a new document. Each harvest (a source, or one batch of a local
+folder) is written in one transaction: a failure rolls back only that harvest's new rows
+and never touches earlier documents. raw.local_files remembers each local file's size and
+mtime when it was stored, so a rerun reads only files that changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import pandas as pd
 
 from pipelines.ingest.connectors import SourceHarvest
 from pipelines.warehouse import connect
@@ -48,79 +53,141 @@ def load_validators(warehouse: str, source: str) -> dict[str, tuple[str | None, 
     return {url: (etag, modified) for url, etag, modified in rows}
 
 
-def store_harvest(
-    warehouse: str, *, run_id: str, source: str, kind: str, genre: str, harvest: SourceHarvest
-) -> StoreOutcome:
-    """Write one source's documents, bodies and fetch-log rows in a single transaction."""
-    outcome = StoreOutcome(source=source, errors=[])
-    fetched_at = datetime.now(UTC).replace(tzinfo=None)
-    doc_rows, body_rows, doc_for_url = [], {}, {}
+def known_documents(warehouse: str, source: str) -> set[str]:
+    """Document ids already stored for a source."""
     with connect(warehouse) as con:
-        known = {
-            r[0]
-            for r in con.execute(
-                "select document_id from raw.documents where source = ?", [source]
-            ).fetchall()
-        }
-        for doc in harvest.documents:
-            sha = hashlib.sha256(doc.body).hexdigest()
-            did = document_id(source, sha)
-            doc_for_url[doc.url] = did
-            if did in known:
-                outcome.existing_documents += 1
-                continue
-            known.add(did)
-            outcome.new_documents += 1
-            body_rows[sha] = doc.body
-            doc_rows.append(
-                (
-                    did,
-                    source,
-                    kind,
-                    genre,
-                    doc.url,
-                    doc.final_url,
-                    fetched_at,
-                    doc.http_status,
-                    doc.content_type,
-                    sha,
-                    len(doc.body),
-                    doc.feed_title,
-                    doc.feed_published_at,
-                    doc.etag,
-                    doc.last_modified,
-                )
+        rows = con.execute(
+            "select document_id from raw.documents where source = ?", [source]
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def local_file_stats(warehouse: str, source: str) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) per file URI of a local source when it was last stored, for files
+    whose document is still in raw.documents."""
+    with connect(warehouse) as con:
+        rows = con.execute(
+            """
+            select f.url, f.bytes, f.mtime_ns
+            from raw.local_files f join raw.documents d using (document_id)
+            where f.source = ?
+            """,
+            [source],
+        ).fetchall()
+    return {url: (size, mtime) for url, size, mtime in rows}
+
+
+def _insert(con, table: str, columns: list[str], rows: list[tuple], *, replace=False) -> None:
+    """One INSERT ... SELECT from a DataFrame (executemany is row-at-a-time and slow);
+    ``replace``: rows whose key exists replace it."""
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    con.register("_store_rows", frame)
+    try:
+        names = ", ".join(columns)
+        verb = "insert or replace" if replace else "insert"
+        con.execute(f"{verb} into {table} ({names}) select {names} from _store_rows")
+    finally:
+        con.unregister("_store_rows")
+
+
+_DOC_COLUMNS = [
+    "document_id", "source", "kind", "genre", "url", "final_url", "fetched_at", "http_status",
+    "content_type", "sha256", "bytes", "feed_title", "feed_published_at", "etag",
+    "last_modified",
+]  # fmt: skip
+_LOG_COLUMNS = [
+    "attempt_id", "run_id", "source", "url", "attempted_at", "attempt", "http_status",
+    "outcome", "error", "elapsed_ms", "bytes", "document_id",
+]  # fmt: skip
+_LOCAL_COLUMNS = ["source", "url", "bytes", "mtime_ns", "document_id", "seen_at"]
+
+
+def store_harvest(
+    warehouse: str,
+    *,
+    run_id: str,
+    source: str,
+    kind: str,
+    genre: str,
+    harvest: SourceHarvest,
+    known: set[str] | None = None,
+    con=None,
+) -> StoreOutcome:
+    """Write one harvest's documents, bodies and fetch-log rows in a single transaction.
+
+    ``known``: the source's stored document ids, when the caller stores a source in several
+    harvests (it is updated with the new ones); read from the warehouse otherwise.
+    ``con``: an open warehouse connection to write with (one per source saves a checkpoint
+    per harvest); the warehouse is opened for this harvest otherwise."""
+    outcome = StoreOutcome(source=source, errors=[], existing_documents=harvest.unchanged)
+    fetched_at = datetime.now(UTC).replace(tzinfo=None)
+    doc_rows, body_rows, doc_for_url, file_rows = [], {}, {}, []
+    if known is None:
+        known = known_documents(warehouse, source)
+    for doc in harvest.documents:
+        sha = hashlib.sha256(doc.body).hexdigest()
+        did = document_id(source, sha)
+        doc_for_url[doc.url] = did
+        if doc.file_stat is not None:
+            file_rows.append((source, doc.url, *doc.file_stat, did, fetched_at))
+        if did in known:
+            outcome.existing_documents += 1
+            continue
+        known.add(did)
+        outcome.new_documents += 1
+        body_rows[sha] = doc.body
+        doc_rows.append(
+            (
+                did,
+                source,
+                kind,
+                genre,
+                doc.url,
+                doc.final_url,
+                fetched_at,
+                doc.http_status,
+                doc.content_type,
+                sha,
+                len(doc.body),
+                doc.feed_title,
+                doc.feed_published_at,
+                doc.etag,
+                doc.last_modified,
             )
-        log_rows = []
-        new_ids = {row[0] for row in doc_rows}
-        for entry in harvest.log:
-            outcome_name = entry.outcome
-            did = doc_for_url.get(entry.url) if entry.outcome == "ok" else None
-            if entry.outcome == "ok" and did is not None:
-                outcome_name = "stored" if did in new_ids else "duplicate"
-                new_ids.discard(did)
-            elif entry.outcome in ("http_error", "error", "skipped"):
-                outcome.failed_fetches += 1
-                if entry.error:
-                    outcome.errors.append(f"{entry.url}: {entry.error}")
-            log_rows.append(
-                (
-                    str(uuid.uuid4()),
-                    run_id,
-                    source,
-                    entry.url,
-                    entry.attempted_at,
-                    entry.attempt,
-                    entry.http_status,
-                    outcome_name,
-                    entry.error,
-                    entry.elapsed_ms,
-                    entry.bytes,
-                    did,
-                )
+        )
+    log_rows = []
+    new_ids = {row[0] for row in doc_rows}
+    for entry in harvest.log:
+        outcome_name = entry.outcome
+        did = doc_for_url.get(entry.url) if entry.outcome == "ok" else None
+        if entry.outcome == "ok" and did is not None:
+            outcome_name = "stored" if did in new_ids else "duplicate"
+            new_ids.discard(did)
+        elif entry.outcome in ("http_error", "error", "skipped"):
+            outcome.failed_fetches += 1
+            if entry.error:
+                outcome.errors.append(f"{entry.url}: {entry.error}")
+        log_rows.append(
+            (
+                str(uuid.uuid4()),
+                run_id,
+                source,
+                entry.url,
+                entry.attempted_at,
+                entry.attempt,
+                entry.http_status,
+                outcome_name,
+                entry.error,
+                entry.elapsed_ms,
+                entry.bytes,
+                did,
             )
-        if harvest.fatal:
-            outcome.errors.append(harvest.fatal)
+        )
+    if harvest.fatal:
+        outcome.errors.append(harvest.fatal)
+    with nullcontext(con) if con is not None else connect(warehouse) as con:
         con.execute("begin transaction")
         try:
             if body_rows:
@@ -132,21 +199,16 @@ def store_harvest(
                     ).fetchall()
                 }
                 new_bodies = [(s, b) for s, b in body_rows.items() if s not in existing]
-                if new_bodies:
-                    con.executemany("insert into raw.bodies values (?, ?)", new_bodies)
-            if doc_rows:
-                con.executemany(
-                    "insert into raw.documents values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows
-                )
-            if log_rows:
-                con.executemany(
-                    "insert into raw.fetch_log values (?,?,?,?,?,?,?,?,?,?,?,?)", log_rows
-                )
+                _insert(con, "raw.bodies", ["sha256", "body"], new_bodies)
+            _insert(con, "raw.documents", _DOC_COLUMNS, doc_rows)
+            _insert(con, "raw.fetch_log", _LOG_COLUMNS, log_rows)
+            _insert(con, "raw.local_files", _LOCAL_COLUMNS, file_rows, replace=True)
             if harvest.facts:
                 outcome.facts = _upsert_facts(con, source, harvest, doc_for_url, fetched_at)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
+            known.difference_update(r[0] for r in doc_rows)
             raise
     return outcome
 
