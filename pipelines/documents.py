@@ -8,15 +8,17 @@ Speed (see bench/): a cheap pre-filter (``pipelines.extract.prefilter``) lets pa
 cannot report a deal skip trafilatura (they are stored with the quick lxml text, parser
 ``lxml-prefilter+<extractor version>``, and the extract stage logs them without reading
 them); the work runs in a pool of worker processes, one per core (``CSI_WORKERS``
-overrides); documents are read and written in chunks, each chunk with one
-``INSERT ... SELECT`` from a DataFrame, so memory holds one chunk of bodies rather than the
-whole backlog.
+overrides). The backlog is one streamed query, read ``CHUNK`` rows at a time: the workers
+process one chunk while this process reads the next and writes the previous one (one
+``INSERT ... SELECT`` from a DataFrame), so memory holds a few chunks of bodies rather than
+the whole backlog, and each document is read once.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -110,6 +112,14 @@ def _worker_count(workers: int | None) -> int:
     return max(1, workers)
 
 
+@dataclass
+class _Done:
+    results: list
+
+    def get(self) -> list:
+        return self.results
+
+
 class _Workers:
     """A process pool (forkserver: safe under Dagster's threads) or, for one worker or a
     small backlog, plain in-process calls. Started before any warehouse connection opens."""
@@ -125,11 +135,24 @@ class _Workers:
         else:
             _init_worker(gazetteer)
 
-    def map(self, fn: Callable, rows: list) -> Iterator:
+    def submit(self, fn: Callable, rows: list):
+        """Start ``fn`` over ``rows``; the returned object's ``get()`` gives the results in
+        order (in-process: computed now)."""
         if self.pool is None:
-            return map(fn, rows)
+            return _Done([fn(r) for r in rows])
         size = max(1, min(64, len(rows) // (4 * self.workers)))
-        return self.pool.imap(fn, rows, chunksize=size)
+        return self.pool.map_async(fn, rows, chunksize=size)
+
+    def run(self, fn: Callable, batches: Iterator[list], depth: int = 2) -> Iterator[list]:
+        """Results of ``fn`` per batch, in order, with up to ``depth`` batches in flight: the
+        workers process one batch while this process reads the next and writes the last."""
+        pending: deque = deque()
+        for rows in batches:
+            pending.append(self.submit(fn, rows))
+            if len(pending) >= depth:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
     def close(self) -> None:
         if self.pool is not None:
@@ -137,12 +160,19 @@ class _Workers:
             self.pool.join()
 
 
-def _chunks(ids: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+def _batches(result, size: int) -> Iterator[list]:
+    """Rows of a DuckDB query result, ``size`` at a time (streamed, not materialised)."""
+    while rows := result.fetchmany(size):
+        yield rows
 
 
 # --------------------------------------------------------------------------- stages
+_UNPARSED = """
+    where d.kind <> 'xbrl_facts'  -- company facts are data (raw.xbrl_facts), not text
+      and not exists (select 1 from raw.parsed_documents p where p.document_id = d.document_id)
+"""
+
+
 def parse_new_documents(
     warehouse: str,
     progress: Callable[[str], None] = lambda _m: None,
@@ -153,48 +183,35 @@ def parse_new_documents(
     ensure_raw_schema(warehouse)
     report = StageReport()
     with connect(warehouse) as con:
-        ids = [
-            r[0]
-            for r in con.execute(
-                """
-                select d.document_id from raw.documents d
-                where d.document_id not in (select document_id from raw.parsed_documents)
-                  and d.kind <> 'xbrl_facts'  -- company facts are data (raw.xbrl_facts), not text
-                order by d.document_id
-                """
-            ).fetchall()
-        ]
-    if not ids:
+        (total,) = con.execute(f"select count(*) from raw.documents d {_UNPARSED}").fetchone()
+    if not total:
         return report
-    pool = _Workers(_worker_count(workers), len(ids), None)
+    pool = _Workers(_worker_count(workers), total, None)
     try:
-        for chunk in _chunks(ids, CHUNK):
-            with connect(warehouse) as con:
-                todo = con.execute(
-                    """
-                    select d.document_id, d.url, d.content_type, d.feed_title,
-                           d.feed_published_at, d.fetched_at, b.body
-                    from raw.documents d join raw.bodies b using (sha256)
-                    where d.document_id in (select unnest(?))
-                    order by d.document_id
-                    """,
-                    [chunk],
-                ).fetchall()
-            rows = []
-            for out in pool.map(_parse_one, todo):
-                if len(out) == 2:
-                    report.failures.append(out[1])
-                else:
-                    rows.append(out)
-            del todo
-            if rows:
-                frame = pd.DataFrame.from_records(rows, columns=PARSED_COLUMNS)
-                with connect(warehouse) as con:
+        with connect(warehouse) as con:
+            reader = con.cursor()  # streams the backlog while ``con`` writes each chunk
+            result = reader.execute(
+                f"""
+                select d.document_id, d.url, d.content_type, d.feed_title,
+                       d.feed_published_at, d.fetched_at, b.body
+                from raw.documents d join raw.bodies b using (sha256) {_UNPARSED}
+                """
+            )
+            for outs in pool.run(_parse_one, _batches(result, CHUNK)):
+                rows = []
+                for out in outs:
+                    if len(out) == 2:
+                        report.failures.append(out[1])
+                    else:
+                        rows.append(out)
+                if rows:
+                    frame = pd.DataFrame.from_records(rows, columns=PARSED_COLUMNS)
                     con.register("new_parsed", frame)
                     con.execute("insert into raw.parsed_documents select * from new_parsed")
                     con.unregister("new_parsed")
-            report.processed += len(rows)
-            progress(f"parsed {report.processed}/{len(ids)} documents")
+                report.processed += len(rows)
+                progress(f"parsed {report.processed:,}/{total:,} documents")
+            reader.close()
     finally:
         pool.close()
     report.produced = report.processed
@@ -230,63 +247,73 @@ def extract_new_mentions(
     # pages the current extractor's pre-filter rejected at parse time have no mention: logged
     # as seen without reading their text
     log_rows = [(doc_id, 0, EXTRACTOR_VERSION, now) for doc_id, filtered in rows if filtered]
-    ids = [doc_id for doc_id, filtered in rows if not filtered]
-    pool = _Workers(_worker_count(workers), len(ids), gazetteer)
+    backlog = len(rows) - len(log_rows)
+    pool = _Workers(_worker_count(workers), backlog, gazetteer)
     try:
-        for chunk in _chunks(ids, CHUNK):
-            with connect(warehouse) as con:
-                todo = con.execute(
-                    """
-                    select document_id, title, published_at, text, parser
-                    from raw.parsed_documents where document_id in (select unnest(?))
-                    order by document_id
-                    """,
-                    [chunk],
-                ).fetchall()
-            for doc_id, mentions, error in pool.map(_extract_one, todo):
-                if error is not None:
-                    report.failures.append(error)
-                    continue
-                for n, rec in enumerate(mentions):
-                    rec.update(mention_id=f"{doc_id}#{n}", document_id=doc_id, mention_index=n)
-                    records.append(rec)
-                log_rows.append((doc_id, len(mentions), EXTRACTOR_VERSION, now))
-            del todo
-            progress(f"extracted {len(log_rows)}/{len(rows)} documents")
+        with connect(warehouse) as con:
+            reader = con.cursor()  # streams the texts; ``con`` writes once all are read
+            result = reader.execute(
+                """
+                select p.document_id, p.title, p.published_at, p.text, p.parser
+                from raw.parsed_documents p
+                where p.parser <> ? and not exists (
+                    select 1 from raw.extraction_log l
+                    where l.document_id = p.document_id and l.extractor_version = ?)
+                """,
+                [PARSER_PREFILTER, EXTRACTOR_VERSION],
+            )
+            for outs in pool.run(_extract_one, _batches(result, CHUNK)):
+                for doc_id, mentions, error in outs:
+                    if error is not None:
+                        report.failures.append(error)
+                        continue
+                    for n, rec in enumerate(mentions):
+                        rec.update(mention_id=f"{doc_id}#{n}", document_id=doc_id, mention_index=n)
+                        records.append(rec)
+                    log_rows.append((doc_id, len(mentions), EXTRACTOR_VERSION, now))
+                progress(f"extracted {len(log_rows):,}/{len(rows):,} documents")
+            reader.close()
+            frame = _write_mentions(con, records, log_rows, now)
     finally:
         pool.close()
+    report.processed = len(log_rows)
+    report.produced = len(frame)
+    return report, frame
+
+
+def _write_mentions(con, records: list[dict], log_rows: list[tuple], now: datetime):
+    """Validate the new mentions, then write them and the extraction log in one transaction.
+
+    Returns the validated frame; raises (writing nothing) when a mention breaks the schema."""
     frame = pd.DataFrame.from_records(records, columns=MENTION_COLUMNS)
     frame = validate_mentions(frame)  # raises, naming the offending rows; nothing is written
     frame["extractor_version"] = EXTRACTOR_VERSION
     frame["extracted_at"] = now
     log = pd.DataFrame.from_records(log_rows, columns=LOG_COLUMNS)
-    with connect(warehouse) as con:
-        con.execute("begin transaction")
-        try:
-            if len(log):
-                con.register("done_docs", log)
-                # a new extractor version replaces that document's earlier mentions
-                con.execute(
-                    "delete from raw.deal_mentions "
-                    "where document_id in (select document_id from done_docs)"
-                )
-                con.execute(
-                    "delete from raw.extraction_log "
-                    "where document_id in (select document_id from done_docs)"
-                )
-                con.execute("insert into raw.extraction_log select * from done_docs")
-                con.unregister("done_docs")
-            if not frame.empty:
-                con.register("new_mentions", frame[RAW_MENTION_ORDER])
-                con.execute("insert into raw.deal_mentions select * from new_mentions")
-                con.unregister("new_mentions")
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    report.processed = len(log_rows)
-    report.produced = len(frame)
-    return report, frame
+    con.execute("begin transaction")
+    try:
+        if len(log):
+            con.register("done_docs", log)
+            # a new extractor version replaces that document's earlier mentions
+            con.execute(
+                "delete from raw.deal_mentions "
+                "where document_id in (select document_id from done_docs)"
+            )
+            con.execute(
+                "delete from raw.extraction_log "
+                "where document_id in (select document_id from done_docs)"
+            )
+            con.execute("insert into raw.extraction_log select * from done_docs")
+            con.unregister("done_docs")
+        if not frame.empty:
+            con.register("new_mentions", frame[RAW_MENTION_ORDER])
+            con.execute("insert into raw.deal_mentions select * from new_mentions")
+            con.unregister("new_mentions")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return frame
 
 
 MENTION_FIELDS = (

@@ -313,12 +313,13 @@ def _parse_html(
         page_title = " ".join(pts[0].text_content().split()) if pts else None
     text = ""
     parser = PARSER_HTML
-    traf_title = None
     try:
+        # metadata (title, author, date) comes from our own rules above: trafilatura's
+        # metadata pass would double the cost of a page and its titles of SEC files are worse
         doc = bare_extraction(
             tree if tree is not None else html,
             url=url or None,
-            with_metadata=True,
+            with_metadata=False,
             favor_precision=True,
             include_comments=False,
             include_tables=True,
@@ -329,11 +330,10 @@ def _parse_html(
         doc = None
     if doc is not None:
         text = _clean_text(getattr(doc, "text", None) or "")
-        traf_title = getattr(doc, "title", None)
     if not text.strip():
         text = _clean_text(_bs4_text(html))
         parser = PARSER_HTML_FALLBACK
-    title = title or traf_title or h1 or feed_title or page_title
+    title = title or h1 or feed_title or page_title
     if published is None and feed_published_at is not None:
         published, source = _to_naive_utc(feed_published_at), "feed"
     if published is None:
