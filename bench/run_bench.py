@@ -273,7 +273,7 @@ def stage_extract(warehouse: str):
 
 def stage_dbt(warehouse: str, workdir: Path) -> dict:
     """`dbt build` as the pipeline runs it (a subprocess on the same file, no tracking)."""
-    from pipelines.defs.dbt import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_env
+    from pipelines.defs.dbt import BUILD_ARGS, DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_env
 
     target = workdir / "dbt-target"
     target.mkdir(parents=True, exist_ok=True)
@@ -282,7 +282,7 @@ def stage_dbt(warehouse: str, workdir: Path) -> dict:
         shutil.copy2(partial, target / partial.name)  # as dagster-dbt does for its runs
     cmd = [
         DBT_EXECUTABLE,
-        "build",
+        *BUILD_ARGS,
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",

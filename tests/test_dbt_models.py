@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -441,3 +442,20 @@ def test_docs_generate_and_everything_is_described(built):
         built_columns = {c.lower() for c in catalog["nodes"][unique_id]["columns"]}
         undescribed += [f"{unique_id}.{c}" for c in sorted(built_columns - described)]
     assert not undescribed
+
+
+def test_not_null_columns_fails_once_per_column_with_nulls(built, tmp_path):
+    """The folded not-null test (tests/generic/not_null_columns.sql) can fail, and counts
+    each column holding NULLs once."""
+    warehouse, _ = built
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "update marts.fct_deals set buyer = null, confidence = null "
+            "where deal_id = (select min(deal_id) from marts.fct_deals)"
+        )
+    result = run_dbt(["test", "--select", "fct_deals,test_name:not_null_columns"], copy, tmp_path)
+    assert result.returncode == 1, result.stdout[-3000:]
+    runs = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    assert [(r["status"], r["failures"]) for r in runs] == [("fail", 2)]
