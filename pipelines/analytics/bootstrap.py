@@ -9,7 +9,7 @@ buyer's commitments ...) with each deal's seller and its value range:
   value uniformly inside its [low, high] range (a stated exact value has low = high), so
   both sampling uncertainty and the uncertainty of bounds and imputations reach the
   interval. The 5th and 95th percentiles of the draws give the 90% interval of each share,
-  of HHI and of CR4.
+  of HHI and of CR4 (and, on request, of the combined share of the k largest sellers).
 * with ``resample=False`` the deals are kept as they are and only their values are drawn,
   for tables about one company's known book (buyer dependency, customer concentration),
   where resampling a handful of deals would say little beyond "the list could differ".
@@ -23,7 +23,7 @@ other groups were computed, nor on the order of the deals (callers sort by deal_
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +65,8 @@ class ShareEstimate:
     cr4_low: float
     cr4_high: float
     draws: np.ndarray  # (n_boot, k) shares per draw, for callers' own statistics
+    leaders: list[int]  # indices into names, largest share first (ties by name)
+    top: dict[int, tuple[float, float, float]]  # k -> point, low, high of the k largest
     kept: np.ndarray  # per input deal: counted (a positive central value)
     seller_index: np.ndarray  # per counted deal, index into names
 
@@ -72,10 +74,23 @@ class ShareEstimate:
     def total(self) -> float:
         return float(self.amount.sum())
 
-    def interval(self, stat_per_draw: np.ndarray, point: float) -> tuple[float, float]:
-        """90% interval of a statistic computed on each draw, widened to include the point."""
-        low, high = np.percentile(stat_per_draw, INTERVAL)
-        return float(min(low, point)), float(max(high, point))
+    def figures(self, j: int) -> tuple[float, ...]:
+        """Seller j's amount, amount_low, amount_high, share, share_low and share_high."""
+        columns = (
+            self.amount,
+            self.amount_low,
+            self.amount_high,
+            self.share,
+            self.share_low,
+            self.share_high,
+        )
+        return tuple(float(x[j]) for x in columns)
+
+
+def _intervals(per_draw: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """90% interval of each column's statistic over the draws (rows), widened to its point."""
+    low, high = np.percentile(per_draw, INTERVAL, axis=0)
+    return np.minimum(low, points), np.maximum(high, points)
 
 
 def estimate_shares(
@@ -87,11 +102,14 @@ def estimate_shares(
     n_boot: int,
     rng: np.random.Generator,
     resample: bool = True,
+    top: Collection[int] = (),
 ) -> ShareEstimate | None:
     """Shares of each seller; None when there is nothing positive to share.
 
     ``resample=False`` keeps every deal in every draw and samples only the values inside
     their ranges: the interval then reflects bounds and imputations alone.
+    ``top`` asks for the combined share of the k largest sellers for each k in it
+    (``est.top[k]``); its interval is over whichever sellers are largest in each draw.
     """
     point = np.asarray(point, dtype=float)
     low = np.asarray(low, dtype=float)
@@ -107,41 +125,54 @@ def estimate_shares(
     amount = np.bincount(idx, weights=point, minlength=k)
     share = amount / amount.sum()
 
+    width = high - low
     if resample:
-        draws_idx = rng.integers(0, n, size=(n_boot, n))
-    else:
-        draws_idx = np.broadcast_to(np.arange(n), (n_boot, n))
+        picked = rng.integers(0, n, size=(n_boot, n))
+        drawn_low, drawn_width, drawn_seller = low[picked], width[picked], idx[picked]
+    else:  # every draw holds every deal: the per-deal arrays broadcast over the draws
+        drawn_low, drawn_width, drawn_seller = low, width, idx
     u = rng.random((n_boot, n))
-    values = low[draws_idx] + (high - low)[draws_idx] * u
-    flat = (np.arange(n_boot)[:, None] * k + idx[draws_idx]).ravel()
+    values = drawn_low + drawn_width * u
+    flat = (np.arange(n_boot)[:, None] * k + drawn_seller).ravel()
     sums = np.bincount(flat, weights=values.ravel(), minlength=n_boot * k).reshape(n_boot, k)
     totals = sums.sum(axis=1, keepdims=True)
     totals[totals == 0] = 1.0
     draws = sums / totals
 
-    share_low, share_high = np.percentile(draws, INTERVAL, axis=0)
     point_hhi = hhi(share)
     point_cr4 = cr4(share)
+    leaders = sorted(range(k), key=lambda j: (-share[j], j))
+    point_top = [float(share[leaders[:t]].sum()) for t in top]
     draw_hhi = np.sum((draws * 100.0) ** 2, axis=1)
-    draw_cr4 = np.sort(draws, axis=1)[:, ::-1][:, :4].sum(axis=1)
-    est = ShareEstimate(
+    ranked = np.sort(draws, axis=1)[:, ::-1]  # each draw's shares, largest first
+    draw_cr4 = ranked[:, :4].sum(axis=1)
+    draw_top = [ranked[:, :t].sum(axis=1) for t in top]
+    # one percentile pass over every statistic, one column each
+    stat_low, stat_high = _intervals(
+        np.column_stack([draws, draw_hhi, draw_cr4, *draw_top]),
+        np.concatenate([share, [point_hhi, point_cr4], point_top]),
+    )
+    top_low, top_high = stat_low[k + 2 :], stat_high[k + 2 :]
+    return ShareEstimate(
         names=names,
         amount=amount,
         amount_low=np.bincount(idx, weights=low, minlength=k),
         amount_high=np.bincount(idx, weights=high, minlength=k),
         share=share,
-        share_low=np.minimum(share_low, share),
-        share_high=np.maximum(share_high, share),
+        share_low=stat_low[:k],
+        share_high=stat_high[:k],
         hhi=point_hhi,
-        hhi_low=0.0,
-        hhi_high=0.0,
+        hhi_low=float(stat_low[k]),
+        hhi_high=float(stat_high[k]),
         cr4=point_cr4,
-        cr4_low=0.0,
-        cr4_high=0.0,
+        cr4_low=float(stat_low[k + 1]),
+        cr4_high=float(stat_high[k + 1]),
         draws=draws,
+        leaders=leaders,
+        top={
+            t: (point, float(low_t), float(high_t))
+            for t, point, low_t, high_t in zip(top, point_top, top_low, top_high, strict=True)
+        },
         kept=keep,
         seller_index=idx,
     )
-    est.hhi_low, est.hhi_high = est.interval(draw_hhi, point_hhi)
-    est.cr4_low, est.cr4_high = est.interval(draw_cr4, point_cr4)
-    return est

@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from .assumptions import DEFAULT_ASSUMPTIONS, Assumptions
-from .bootstrap import cr4, estimate_shares, hhi, rng_for
+from .bootstrap import cr4, hhi
+from .grouping import DealArrays, period_estimates, period_members, rows_by_name
 from .imputation import MARKETS, METRICS, deal_values, metric_frame
 
 __all__ = [
@@ -145,29 +146,6 @@ def _quarter_index(label: str) -> int:
     return int(year) * 4 + int(q) - 1
 
 
-def period_members(announced: pd.Series) -> dict[str, np.ndarray]:
-    """Boolean masks of deals per period label: years, quarters, ttm-quarters and 'all'."""
-    dates = pd.to_datetime(announced)
-    valid = dates.notna().to_numpy()
-    years = dates.dt.year
-    quarters = dates.dt.year * 4 + (dates.dt.month - 1) // 3
-    out: dict[str, np.ndarray] = {"all": np.ones(len(dates), dtype=bool)}
-    if not valid.any():
-        return out
-    for y in sorted(years[valid].astype(int).unique()):
-        out[str(y)] = (years == y).to_numpy()
-    q_values = quarters[valid].astype(int)
-    for qi in range(int(q_values.min()), int(q_values.max()) + 1):
-        label = f"{qi // 4}-Q{qi % 4 + 1}"
-        mask_q = (quarters == qi).to_numpy()
-        if mask_q.any():
-            out[label] = mask_q
-        ttm = ((quarters > qi - 4) & (quarters <= qi)).to_numpy()
-        if ttm.any():
-            out[f"ttm-{label}"] = ttm
-    return out
-
-
 def _previous(period: str, labels: set[str]) -> str | None:
     """The period before this one of the same kind, if it has figures."""
     if period == "all":
@@ -184,14 +162,6 @@ def _previous(period: str, labels: set[str]) -> str | None:
 def _previous_quarter(label: str) -> str:
     qi = _quarter_index(label) - 1
     return f"{qi // 4}-Q{qi % 4 + 1}"
-
-
-def _ids(frame: pd.DataFrame) -> list[str]:
-    return sorted(frame["deal_id"].astype(str).tolist())
-
-
-def _valued(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["point"].notna() & (frame["point"] > 0)]
 
 
 def market_share(
@@ -216,39 +186,27 @@ def market_share(
         scope = metric_frame(values, market, metric)
         if scope.empty:
             continue
-        for period, mask in period_members(scope["announced_on"]).items():
-            in_period = scope[mask]
-            sub = _valued(in_period)
-            if sub.empty:
-                continue
-            est = estimate_shares(
-                sub["provider"].to_numpy(),
-                sub["point"].to_numpy(),
-                sub["low"].to_numpy(),
-                sub["high"].to_numpy(),
-                n_boot=n_boot,
-                rng=rng_for(seed, "market_share", market, metric, period),
-            )
-            if est is None:
-                continue
-            for j, name in enumerate(est.names):
-                mine = sub[sub["provider"].astype(str) == name]
+        arrays = DealArrays.of(scope)
+        for period, in_period, valued, est in period_estimates(
+            arrays,
+            arrays.rows,
+            arrays.provider,
+            ("market_share", market, metric),
+            n_boot=n_boot,
+            seed=seed,
+        ):
+            mine_by_name = rows_by_name(est, valued, arrays.provider)
+            for j, (name, mine) in enumerate(zip(est.names, mine_by_name, strict=True)):
                 share_rows.append(
                     (
                         market,
                         period,
                         metric,
                         name,
-                        float(est.amount[j]),
-                        float(est.amount_low[j]),
-                        float(est.amount_high[j]),
-                        float(est.share[j]),
-                        float(est.share_low[j]),
-                        float(est.share_high[j]),
+                        *est.figures(j),
                         len(mine),
-                        int(mine["imputed"].sum()),
-                        int(mine["bounded"].sum()),
-                        _ids(mine),
+                        *arrays.flags(mine),
+                        arrays.ids(mine),
                     )
                 )
             conc_rows.append(
@@ -271,10 +229,9 @@ def market_share(
                     float(est.amount_low.sum()),
                     float(est.amount_high.sum()),
                     len(in_period),
-                    len(in_period) - len(sub),
-                    int(sub["imputed"].sum()),
-                    int(sub["bounded"].sum()),
-                    _ids(sub),
+                    len(in_period) - len(valued),
+                    *arrays.flags(valued),
+                    arrays.ids(valued),
                 )
             )
     shares_df = pd.DataFrame(share_rows, columns=SHARE_COLUMNS)
@@ -322,52 +279,30 @@ def provider_groups(
                 for p, t in zip(scope["provider"], scope["provider_type"], strict=True)
             ]
         )
-        scope = scope.assign(provider_group=groups)
-        for period, mask in period_members(scope["announced_on"]).items():
-            sub = _valued(scope[mask])
-            if sub.empty:
-                continue
-            est = estimate_shares(
-                sub["provider_group"].to_numpy(),
-                sub["point"].to_numpy(),
-                sub["low"].to_numpy(),
-                sub["high"].to_numpy(),
-                n_boot=n_boot,
-                rng=rng_for(seed, "provider_groups", market, metric, period),
-            )
-            if est is None:
-                continue
+        arrays = DealArrays.of(scope)
+        for period, _, valued, est in period_estimates(
+            arrays,
+            arrays.rows,
+            groups,
+            ("provider_groups", market, metric),
+            n_boot=n_boot,
+            seed=seed,
+        ):
             position = {name: j for j, name in enumerate(est.names)}
             for group in GROUPS:
-                mine = sub[sub["provider_group"] == group]
+                mine = valued[groups[valued] == group]
                 j = position.get(group)
-                figures = (
-                    (0.0,) * 6
-                    if j is None
-                    else tuple(
-                        float(x[j])
-                        for x in (
-                            est.amount,
-                            est.amount_low,
-                            est.amount_high,
-                            est.share,
-                            est.share_low,
-                            est.share_high,
-                        )
-                    )
-                )
                 rows.append(
                     (
                         market,
                         period,
                         metric,
                         group,
-                        *figures,
+                        *((0.0,) * 6 if j is None else est.figures(j)),
                         len(mine),
-                        int(mine["imputed"].sum()),
-                        int(mine["bounded"].sum()),
-                        sorted(set(mine["provider"].astype(str))),
-                        _ids(mine),
+                        *arrays.flags(mine),
+                        sorted(set(arrays.provider[mine].tolist())),
+                        arrays.ids(mine),
                     )
                 )
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)

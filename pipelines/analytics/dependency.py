@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from .assumptions import DEFAULT_ASSUMPTIONS, Assumptions
-from .bootstrap import estimate_shares, rng_for
-from .concentration import _ids, _valued, period_members, provider_group
+from .concentration import provider_group
+from .grouping import DealArrays, period_estimates, rows_by_name, split_by
 from .imputation import MARKETS, METRICS, deal_values, metric_frame
 
 STRATEGIC_EXPOSURE_SHARE = 0.5
@@ -101,40 +101,27 @@ def buyer_dependency(
         scope = metric_frame(values, market, metric)
         if scope.empty:
             continue
-        for buyer, mine in scope.groupby("buyer", sort=True):
-            mine = mine.reset_index(drop=True)
-            for period, mask in period_members(mine["announced_on"]).items():
-                sub = _valued(mine[mask])
-                if sub.empty:
-                    continue
-                est = estimate_shares(
-                    sub["provider"].to_numpy(),
-                    sub["point"].to_numpy(),
-                    sub["low"].to_numpy(),
-                    sub["high"].to_numpy(),
-                    n_boot=n_boot,
-                    rng=rng_for(seed, "buyer_dependency", buyer, metric, period),
-                    resample=False,
-                )
-                if est is None:
-                    continue
-                for j, provider in enumerate(est.names):
-                    pair = sub[sub["provider"].astype(str) == provider]
+        arrays = DealArrays.of(scope)
+        for buyer, commitments in split_by(arrays.buyer):
+            for period, _, valued, est in period_estimates(
+                arrays,
+                commitments,
+                arrays.provider,
+                ("buyer_dependency", buyer, metric),
+                n_boot=n_boot,
+                seed=seed,
+                resample=False,
+            ):
+                pairs = rows_by_name(est, valued, arrays.provider)
+                for j, (provider, pair) in enumerate(zip(est.names, pairs, strict=True)):
                     rows.append(
                         (
                             period,
                             metric,
                             buyer,
                             provider,
-                            provider_group(
-                                provider, next(iter(pair["provider_type"].dropna()), None)
-                            ),
-                            float(est.amount[j]),
-                            float(est.amount_low[j]),
-                            float(est.amount_high[j]),
-                            float(est.share[j]),
-                            float(est.share_low[j]),
-                            float(est.share_high[j]),
+                            provider_group(provider, _first_present(arrays.provider_type[pair])),
+                            *est.figures(j),
                             bool(est.share[j] > STRATEGIC_EXPOSURE_SHARE),
                             est.total,
                             len(est.names),
@@ -142,16 +129,16 @@ def buyer_dependency(
                             est.hhi_low,
                             est.hhi_high,
                             len(pair),
-                            int(pair["imputed"].sum()),
-                            int(pair["bounded"].sum()),
-                            _ids(pair),
+                            *arrays.flags(pair),
+                            arrays.ids(pair),
                         )
                     )
     return pd.DataFrame(rows, columns=DEPENDENCY_COLUMNS)
 
 
-def _top_k(draws: np.ndarray, k: int) -> np.ndarray:
-    return np.sort(draws, axis=1)[:, ::-1][:, :k].sum(axis=1)
+def _first_present(values: np.ndarray) -> object:
+    """The first non-missing value, or None."""
+    return next((v for v in values if not pd.isna(v)), None)
 
 
 def provider_customer_concentration(
@@ -172,28 +159,19 @@ def provider_customer_concentration(
             scope = metric_frame(values, market, metric)
             if scope.empty:
                 continue
-            for provider, book in scope.groupby("provider", sort=True):
-                book = book.reset_index(drop=True)
-                for period, mask in period_members(book["announced_on"]).items():
-                    sub = _valued(book[mask])
-                    if sub.empty:
-                        continue
-                    est = estimate_shares(
-                        sub["buyer"].to_numpy(),
-                        sub["point"].to_numpy(),
-                        sub["low"].to_numpy(),
-                        sub["high"].to_numpy(),
-                        n_boot=n_boot,
-                        rng=rng_for(seed, "customers", market, provider, metric, period),
-                        resample=False,
-                    )
-                    if est is None:
-                        continue
-                    # largest first; ties by name so the order is stable
-                    order = sorted(range(len(est.names)), key=lambda j: (-est.share[j], j))
-                    top1, top3 = order[0], order[:3]
-                    top1_share = float(est.share[top1])
-                    top3_share = float(est.share[top3].sum())
+            arrays = DealArrays.of(scope)
+            for provider, book in split_by(arrays.provider):
+                for period, _, valued, est in period_estimates(
+                    arrays,
+                    book,
+                    arrays.buyer,
+                    ("customers", market, provider, metric),
+                    n_boot=n_boot,
+                    seed=seed,
+                    resample=False,
+                    top=(1, 3),
+                ):
+                    top1, top3 = est.leaders[0], est.leaders[:3]
                     rows.append(
                         (
                             market,
@@ -204,18 +182,15 @@ def provider_customer_concentration(
                             len(est.names),
                             str(est.names[top1]),
                             float(est.amount[top1]),
-                            top1_share,
-                            *est.interval(_top_k(est.draws, 1), top1_share),
+                            *est.top[1],
                             [str(est.names[j]) for j in top3],
-                            top3_share,
-                            *est.interval(_top_k(est.draws, 3), top3_share),
+                            *est.top[3],
                             est.hhi,
                             est.hhi_low,
                             est.hhi_high,
-                            len(sub),
-                            int(sub["imputed"].sum()),
-                            int(sub["bounded"].sum()),
-                            _ids(sub),
+                            len(valued),
+                            *arrays.flags(valued),
+                            arrays.ids(valued),
                         )
                     )
     return pd.DataFrame(rows, columns=CUSTOMER_COLUMNS)
