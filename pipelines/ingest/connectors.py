@@ -13,8 +13,7 @@ import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import quote_from_bytes, urljoin
 
 import feedparser
 from bs4 import BeautifulSoup
@@ -238,9 +237,26 @@ LOCAL_BATCH = 2000  # files read (and stored by the caller) per batch
 @dataclass(frozen=True)
 class LocalFile:
     uri: str
-    path: Path
+    path: str  # absolute
     size: int
     mtime_ns: int
+
+
+def _file_uri(path: str) -> str:
+    """``Path(path).as_uri()`` for an absolute path, without building a Path per file."""
+    return "file://" + quote_from_bytes(os.fsencode(path))
+
+
+def _walk_files(root: str) -> Iterator[os.DirEntry]:
+    """Every entry under ``root`` that is not a directory (os.scandir: no stat per name)."""
+    stack = [root]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    yield entry
 
 
 def list_local(spec: LocalSpec, sources: SourcesFile) -> tuple[str, list[LocalFile]]:
@@ -250,29 +266,25 @@ def list_local(spec: LocalSpec, sources: SourcesFile) -> tuple[str, list[LocalFi
     found: list[LocalFile] = []
     if target.is_dir():
         root = target.resolve()
-        for folder, _dirs, names in os.walk(root):
-            for name in names:
-                if os.path.splitext(name)[1].lower() not in exts:
-                    continue
-                path = Path(folder, name)
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue  # vanished or a dangling link
-                if not stat.S_ISREG(st.st_mode):
-                    continue
-                if path.is_symlink():
-                    path = path.resolve()
-                found.append(LocalFile(path.as_uri(), path, st.st_size, st.st_mtime_ns))
+        for entry in _walk_files(str(root)):
+            if os.path.splitext(entry.name)[1].lower() not in exts:
+                continue
+            try:
+                st = entry.stat()  # follows a symlink to its file
+            except OSError:
+                continue  # vanished, or a dangling link
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+            found.append(LocalFile(_file_uri(path), path, st.st_size, st.st_mtime_ns))
         where = root.as_uri()
     else:
         for name in glob.glob(str(target), recursive=True):
-            path = Path(name)
-            if path.suffix.lower() not in exts or not path.is_file():
+            path = os.path.realpath(name)
+            if os.path.splitext(path)[1].lower() not in exts or not os.path.isfile(path):
                 continue
-            path = path.resolve()
-            st = path.stat()
-            found.append(LocalFile(path.as_uri(), path, st.st_size, st.st_mtime_ns))
+            st = os.stat(path)
+            found.append(LocalFile(_file_uri(path), path, st.st_size, st.st_mtime_ns))
         where = str(target)
     found.sort(key=lambda f: f.uri)
     return where, found
@@ -306,7 +318,8 @@ def iter_local(
     for start in range(0, len(todo), batch):
         for f in todo[start : start + batch]:
             try:
-                body = f.path.read_bytes()
+                with open(f.path, "rb") as fh:
+                    body = fh.read()
             except OSError as exc:
                 harvest.log.append(LogEntry(f.uri, 1, utcnow(), None, "error", f"{f.path}: {exc}"))
                 continue
@@ -336,9 +349,8 @@ def collect_local(spec: LocalSpec, sources: SourcesFile) -> SourceHarvest:
     return out
 
 
-def _local_content_type(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix == ".md":
+def _local_content_type(path: str) -> str:
+    if os.path.splitext(path)[1].lower() == ".md":
         return "text/markdown"
-    guessed, _ = mimetypes.guess_type(path.name)
+    guessed, _ = mimetypes.guess_type(path)
     return guessed or "application/octet-stream"
