@@ -196,6 +196,40 @@ def test_compute_tables_match_schemas_even_when_empty():
             assert list(table.columns) == list(SCHEMAS[name])
 
 
+def test_compute_tables_in_a_worker_pool_equal_in_process(monkeypatch):
+    """With enough deals the bootstrap families run in worker processes: same tables."""
+    import pipelines.analytics.tables as tables
+
+    pools = []
+
+    class Recorded(tables.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "ProcessPoolExecutor", Recorded)
+    rng = np.random.default_rng(3)
+    buyers, providers = ["Meta", "Microsoft", "OpenAI"], ["CoreWeave", "Nebius", "Oracle"]
+    rows = [
+        deal(
+            f"d{i:04d}",
+            date(2024, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 900))),
+            buyers[i % 3],
+            providers[(i // 3) % 3],
+            float(rng.integers(1, 50)) * 1e9 if i % 4 else None,
+            power_mw=float(rng.integers(50, 500)) if i % 5 == 0 else None,
+        )
+        for i in range(600)
+    ]
+    deals = frame(rows)
+    alone = compute_tables(deals, None, n_boot=50, workers=1)
+    assert pools == []
+    pooled = compute_tables(deals, None, n_boot=50, workers=2)
+    assert pools == [(2,)]
+    for name in SCHEMAS:
+        pd.testing.assert_frame_equal(alone[name], pooled[name], check_exact=True)
+
+
 # --- properties --------------------------------------------------------------------------
 
 deal_rows = st.lists(

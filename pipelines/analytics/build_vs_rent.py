@@ -91,9 +91,11 @@ def _clean_capex(capex: pd.DataFrame | None) -> pd.DataFrame:
 
 def fiscal_year_of(day: date, company_capex: pd.DataFrame) -> tuple[int, date, date, str]:
     """(fiscal_year, period_start, period_end, basis) of a date for one company."""
-    for r in company_capex.itertuples():
-        if r.period_start <= day <= r.period_end:
-            return int(r.fiscal_year), r.period_start, r.period_end, "reported"
+    columns = ("period_start", "period_end", "fiscal_year")  # not itertuples: once per deal
+    periods = zip(*(company_capex[c] for c in columns), strict=True)
+    for start, end, fiscal_year in periods:
+        if start <= day <= end:
+            return int(fiscal_year), start, end, "reported"
     if company_capex.empty:
         return day.year, date(day.year, 1, 1), date(day.year, 12, 31), "calendar"
     last = company_capex.sort_values("period_end").iloc[-1]

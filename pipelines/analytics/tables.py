@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+
 import pandas as pd
 
 from .assumptions import DEFAULT_ASSUMPTIONS, Assumptions
@@ -93,6 +97,15 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=list(SCHEMAS[name]))
 
 
+POOL_MIN_DEALS = 500  # fewer deals than this are computed in-process (no pool start-up)
+
+
+def _worker_count(workers: int | None) -> int:
+    if workers is None:
+        workers = int(os.environ.get("CSI_WORKERS") or 0) or os.cpu_count() or 1
+    return max(1, workers)
+
+
 def compute_tables(
     deals: pd.DataFrame,
     capex: pd.DataFrame | None = None,
@@ -100,18 +113,40 @@ def compute_tables(
     n_boot: int = 1000,
     seed: int = 7,
     assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+    workers: int | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """All analytics tables, keyed by table name (the keys of ``SCHEMAS``)."""
+    """All analytics tables, keyed by table name (the keys of ``SCHEMAS``).
+
+    The four bootstrap families (shares and concentration, provider groups, buyer
+    dependency, customer concentration) are independent, so with ``POOL_MIN_DEALS`` deals
+    or more they run in a pool of worker processes (one per core, ``CSI_WORKERS``
+    overrides). Every estimate is seeded by its own key, so the tables are identical either
+    way."""
     values = deal_values(deals, assumptions)
     common = {"n_boot": n_boot, "seed": seed, "values": values}
-    shares, conc = compute_all(deals, **common)
+    # the slowest first, so two workers finish together
+    jobs = {
+        "provider_customer_concentration": provider_customer_concentration,
+        "buyer_dependency": buyer_dependency,
+        "market_share": compute_all,
+        "provider_groups": provider_groups,
+    }
+    n = _worker_count(workers)
+    if n > 1 and len(deals) >= POOL_MIN_DEALS:
+        context = mp.get_context("forkserver")
+        with ProcessPoolExecutor(min(n, len(jobs)), mp_context=context) as pool:
+            futures = {name: pool.submit(fn, deals, **common) for name, fn in jobs.items()}
+            results = {name: future.result() for name, future in futures.items()}
+    else:
+        results = {name: fn(deals, **common) for name, fn in jobs.items()}
+    shares, conc = results["market_share"]
     tables = {
         "deal_values": values,
         "market_share": shares,
         "concentration": conc,
-        "provider_groups": provider_groups(deals, **common),
-        "buyer_dependency": buyer_dependency(deals, **common),
-        "provider_customer_concentration": provider_customer_concentration(deals, **common),
+        "provider_groups": results["provider_groups"],
+        "buyer_dependency": results["buyer_dependency"],
+        "provider_customer_concentration": results["provider_customer_concentration"],
         "build_vs_rent": build_vs_rent(deals, capex, values=values),
     }
     return {name: frame[list(SCHEMAS[name])] for name, frame in tables.items()}
