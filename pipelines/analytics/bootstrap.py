@@ -67,8 +67,6 @@ class ShareEstimate:
     draws: np.ndarray  # (n_boot, k) shares per draw, for callers' own statistics
     leaders: list[int]  # indices into names, largest share first (ties by name)
     top: dict[int, tuple[float, float, float]]  # k -> point, low, high of the k largest
-    kept: np.ndarray  # per input deal: counted (a positive central value)
-    seller_index: np.ndarray  # per counted deal, index into names
 
     @property
     def total(self) -> float:
@@ -173,6 +171,4 @@ def estimate_shares(
             t: (point, float(low_t), float(high_t))
             for t, point, low_t, high_t in zip(top, point_top, top_low, top_high, strict=True)
         },
-        kept=keep,
-        seller_index=idx,
     )
