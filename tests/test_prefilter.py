@@ -57,6 +57,7 @@ def test_pooled_stages_find_what_the_full_path_finds(tmp_path, monkeypatch):
     """Two worker processes and the pre-filter give the same mentions as parsing and
     extracting every page in full, one by one."""
     monkeypatch.setattr(documents, "POOL_MIN", 1)  # use the pool even for 80 pages
+    monkeypatch.setattr(documents, "CHUNK", 16)  # five chunks, two in flight at a time
     corpus = tmp_path / "corpus"
     generate_corpus(80, corpus, seed=5, deal_fraction=0.2)
     (tmp_path / "sources.yaml").write_text(
