@@ -17,7 +17,6 @@ the whole backlog, and each document is read once.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from pipelines.extract.prefilter import (
     quick_parse,
 )
 from pipelines.extract.schema import validate_mentions
+from pipelines.parallel import worker_count
 from pipelines.warehouse import connect, ensure_raw_schema
 
 CHUNK = 1000  # documents read, parsed and written per round trip to the warehouse
@@ -104,12 +104,6 @@ def _extract_one(row: tuple) -> tuple:
     except Exception as exc:
         return doc_id, None, f"{doc_id}: {type(exc).__name__}: {exc}"
     return doc_id, [{k: getattr(m, k) for k in MENTION_FIELDS} for m in mentions], None
-
-
-def _worker_count(workers: int | None) -> int:
-    if workers is None:
-        workers = int(os.environ.get("CSI_WORKERS") or 0) or os.cpu_count() or 1
-    return max(1, workers)
 
 
 @dataclass
@@ -195,7 +189,7 @@ def parse_new_documents(
     total = sum(len(docs) for docs in backlog.values())
     if not total:
         return report
-    pool = _Workers(_worker_count(workers), total, None)
+    pool = _Workers(worker_count(workers), total, None)
     try:
         with connect(warehouse) as con:
             reader = con.cursor()  # streams the bodies while ``con`` writes each chunk
@@ -262,7 +256,7 @@ def extract_new_mentions(
     # as seen without reading their text
     log_rows = [(doc_id, 0, EXTRACTOR_VERSION, now) for doc_id, filtered in rows if filtered]
     backlog = len(rows) - len(log_rows)
-    pool = _Workers(_worker_count(workers), backlog, gazetteer)
+    pool = _Workers(worker_count(workers), backlog, gazetteer)
     try:
         with connect(warehouse) as con:
             reader = con.cursor()  # streams the texts; ``con`` writes once all are read

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
+
+from pipelines.parallel import worker_count
 
 from .assumptions import DEFAULT_ASSUMPTIONS, Assumptions
 from .build_vs_rent import BUILD_VS_RENT_COLUMNS, build_vs_rent
@@ -100,12 +101,6 @@ def empty_table(name: str) -> pd.DataFrame:
 POOL_MIN_DEALS = 500  # fewer deals than this are computed in-process (no pool start-up)
 
 
-def _worker_count(workers: int | None) -> int:
-    if workers is None:
-        workers = int(os.environ.get("CSI_WORKERS") or 0) or os.cpu_count() or 1
-    return max(1, workers)
-
-
 def compute_tables(
     deals: pd.DataFrame,
     capex: pd.DataFrame | None = None,
@@ -131,7 +126,7 @@ def compute_tables(
         "market_share": compute_all,
         "provider_groups": provider_groups,
     }
-    n = _worker_count(workers)
+    n = worker_count(workers)
     if n > 1 and len(deals) >= POOL_MIN_DEALS:
         context = mp.get_context("forkserver")
         with ProcessPoolExecutor(min(n, len(jobs)), mp_context=context) as pool:
