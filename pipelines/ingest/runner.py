@@ -146,10 +146,10 @@ def _ingest_local(
     """A local folder in batches: each batch is read, stored and committed before the next
     is read; files unchanged since they were stored (size and mtime) are not read."""
     total = StoreOutcome(source=spec.name, errors=[])
-    known = known_documents(warehouse, spec.name)
-    batches = iter_local(spec, sources, local_file_stats(warehouse, spec.name))
     read = 0
     with connect(warehouse) as con:
+        known = known_documents(con, spec.name)
+        batches = iter_local(spec, sources, local_file_stats(con, spec.name))
         while True:
             try:
                 harvest = next(batches, None)

@@ -53,27 +53,23 @@ def load_validators(warehouse: str, source: str) -> dict[str, tuple[str | None, 
     return {url: (etag, modified) for url, etag, modified in rows}
 
 
-def known_documents(warehouse: str, source: str) -> set[str]:
+def known_documents(con, source: str) -> set[str]:
     """Document ids already stored for a source."""
-    with connect(warehouse) as con:
-        rows = con.execute(
-            "select document_id from raw.documents where source = ?", [source]
-        ).fetchall()
-    return {r[0] for r in rows}
+    rows = con.execute("select document_id from raw.documents where source = ?", [source])
+    return {r[0] for r in rows.fetchall()}
 
 
-def local_file_stats(warehouse: str, source: str) -> dict[str, tuple[int, int]]:
+def local_file_stats(con, source: str) -> dict[str, tuple[int, int]]:
     """(size, mtime_ns) per file URI of a local source when it was last stored, for files
     whose document is still in raw.documents."""
-    with connect(warehouse) as con:
-        rows = con.execute(
-            """
-            select f.url, f.bytes, f.mtime_ns
-            from raw.local_files f join raw.documents d using (document_id)
-            where f.source = ?
-            """,
-            [source],
-        ).fetchall()
+    rows = con.execute(
+        """
+        select f.url, f.bytes, f.mtime_ns
+        from raw.local_files f join raw.documents d using (document_id)
+        where f.source = ?
+        """,
+        [source],
+    ).fetchall()
     return {url: (size, mtime) for url, size, mtime in rows}
 
 
@@ -121,11 +117,20 @@ def store_harvest(
     harvests (it is updated with the new ones); read from the warehouse otherwise.
     ``con``: an open warehouse connection to write with (one per source saves a checkpoint
     per harvest); the warehouse is opened for this harvest otherwise."""
+    with nullcontext(con) if con is not None else connect(warehouse) as con:
+        return _write_harvest(
+            con, run_id=run_id, source=source, kind=kind, genre=genre, harvest=harvest, known=known
+        )
+
+
+def _write_harvest(
+    con, *, run_id: str, source: str, kind: str, genre: str, harvest: SourceHarvest, known
+) -> StoreOutcome:
     outcome = StoreOutcome(source=source, errors=[], existing_documents=harvest.unchanged)
     fetched_at = datetime.now(UTC).replace(tzinfo=None)
     doc_rows, body_rows, doc_for_url, file_rows = [], {}, {}, []
     if known is None:
-        known = known_documents(warehouse, source)
+        known = known_documents(con, source)
     for doc in harvest.documents:
         sha = hashlib.sha256(doc.body).hexdigest()
         did = document_id(source, sha)
@@ -187,29 +192,28 @@ def store_harvest(
         )
     if harvest.fatal:
         outcome.errors.append(harvest.fatal)
-    with nullcontext(con) if con is not None else connect(warehouse) as con:
-        con.execute("begin transaction")
-        try:
-            if body_rows:
-                existing = {
-                    r[0]
-                    for r in con.execute(
-                        "select sha256 from raw.bodies where sha256 in (select unnest(?))",
-                        [list(body_rows)],
-                    ).fetchall()
-                }
-                new_bodies = [(s, b) for s, b in body_rows.items() if s not in existing]
-                _insert(con, "raw.bodies", ["sha256", "body"], new_bodies)
-            _insert(con, "raw.documents", _DOC_COLUMNS, doc_rows)
-            _insert(con, "raw.fetch_log", _LOG_COLUMNS, log_rows)
-            _insert(con, "raw.local_files", _LOCAL_COLUMNS, file_rows, replace=True)
-            if harvest.facts:
-                outcome.facts = _upsert_facts(con, source, harvest, doc_for_url, fetched_at)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            known.difference_update(r[0] for r in doc_rows)
-            raise
+    con.execute("begin transaction")
+    try:
+        if body_rows:
+            existing = {
+                r[0]
+                for r in con.execute(
+                    "select sha256 from raw.bodies where sha256 in (select unnest(?))",
+                    [list(body_rows)],
+                ).fetchall()
+            }
+            new_bodies = [(s, b) for s, b in body_rows.items() if s not in existing]
+            _insert(con, "raw.bodies", ["sha256", "body"], new_bodies)
+        _insert(con, "raw.documents", _DOC_COLUMNS, doc_rows)
+        _insert(con, "raw.fetch_log", _LOG_COLUMNS, log_rows)
+        _insert(con, "raw.local_files", _LOCAL_COLUMNS, file_rows, replace=True)
+        if harvest.facts:
+            outcome.facts = _upsert_facts(con, source, harvest, doc_for_url, fetched_at)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        known.difference_update(r[0] for r in doc_rows)
+        raise
     return outcome
 
 
