@@ -18,3 +18,25 @@
     {%- endfor -%}
     {{ return(missing) }}
 {%- endmacro %}
+
+
+{#-
+    The rows of `columns` that are in one of `left` and `right` but not in the other (each
+    side's EXCEPT, unioned): how the incremental models find what changed between their
+    upstream and what they stored last time, both ways.
+-#}
+{% macro rows_differing(left, right, columns) -%}
+    (
+        select {{ columns | join(', ') }} from {{ left }}
+        except
+        select {{ columns | join(', ') }} from {{ right }}
+    )
+
+    union all
+
+    (
+        select {{ columns | join(', ') }} from {{ right }}
+        except
+        select {{ columns | join(', ') }} from {{ left }}
+    )
+{%- endmacro %}

@@ -62,19 +62,7 @@ all_mentions as (
 -- mentions whose row differs between upstream and what was clustered last time, both ways
 changed_mentions as (
 
-    (
-        select {{ compared | join(', ') }} from all_mentions
-        except
-        select {{ compared | join(', ') }} from {{ this }}
-    )
-
-    union all
-
-    (
-        select {{ compared | join(', ') }} from {{ this }}
-        except
-        select {{ compared | join(', ') }} from all_mentions
-    )
+    {{ rows_differing('all_mentions', this, compared) }}
 
 ),
 

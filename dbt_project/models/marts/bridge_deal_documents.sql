@@ -60,19 +60,7 @@ reported as (
 -- rows that differ between upstream and what is stored, both ways
 changed_rows as (
 
-    (
-        select {{ reported_columns | join(', ') }} from reported
-        except
-        select {{ reported_columns | join(', ') }} from {{ this }}
-    )
-
-    union all
-
-    (
-        select {{ reported_columns | join(', ') }} from {{ this }}
-        except
-        select {{ reported_columns | join(', ') }} from reported
-    )
+    {{ rows_differing('reported', this, reported_columns) }}
 
 ),
 
