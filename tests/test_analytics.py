@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from frame_rows import one, pick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,19 +55,6 @@ def deal(deal_id, announced_on, provider, value=None, **kw):
 
 def frame(rows):
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def pick(df, **where):
-    mask = np.ones(len(df), dtype=bool)
-    for col, val in where.items():
-        mask &= (df[col] == val).to_numpy()
-    return df[mask]
-
-
-def one(df, **where):
-    sub = pick(df, **where)
-    assert len(sub) == 1, f"expected one row for {where}, got {len(sub)}"
-    return sub.iloc[0]
 
 
 # --- hand-computed -----------------------------------------------------------------------
