@@ -56,7 +56,6 @@ TARGETS = {
     "speedup_vs_naive": 5.0,  # at least
     "rerun_percent_of_full": 5.0,  # under
 }
-N_BOOT, BOOT_SEED = 1000, 7  # as the analytics asset
 
 
 # =========================================================================== memory
@@ -308,7 +307,7 @@ def stage_dbt(warehouse: str, workdir: Path) -> dict:
 
 def stage_analytics(warehouse: str) -> dict:
     """What the market_analytics asset does: read the marts, compute, write analytics.*."""
-    from pipelines.analytics.tables import SCHEMAS, compute_tables
+    from pipelines.analytics.tables import N_BOOT, SEED, compute_tables, write_table
     from pipelines.warehouse import connect
 
     with connect(warehouse, read_only=True) as con:
@@ -322,17 +321,11 @@ def stage_analytics(warehouse: str) -> dict:
             return {"skipped": "marts.fct_deals does not exist (dbt failed?)", "deals": 0}
         deals = con.execute("select * from marts.fct_deals").df()
         capex = con.execute("select * from marts.fct_capex").df() if "fct_capex" in have else None
-    tables = compute_tables(deals, capex, n_boot=N_BOOT, seed=BOOT_SEED)
+    tables = compute_tables(deals, capex, n_boot=N_BOOT, seed=SEED)
     with connect(warehouse) as con:
         con.execute("create schema if not exists analytics")
         for name, frame in tables.items():
-            schema = SCHEMAS[name]
-            cols = ", ".join(f'"{c}" {t}' for c, t in schema.items())
-            casts = ", ".join(f'cast("{c}" as {t})' for c, t in schema.items())
-            con.execute(f"create or replace table analytics.{name} ({cols})")
-            con.register("bench_frame", frame[list(schema)])
-            con.execute(f"insert into analytics.{name} select {casts} from bench_frame")
-            con.unregister("bench_frame")
+            write_table(con, name, frame)
     return {"deals": len(deals), "tables": len(tables)}
 
 

@@ -94,10 +94,27 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 
+def write_table(con, name: str, frame: pd.DataFrame) -> None:
+    """Replace ``analytics.<name>`` with ``frame``, columns cast to the table's SQL types.
+
+    ``con`` is an open DuckDB connection to the warehouse (the caller decides transactions)."""
+    schema = SCHEMAS[name]
+    columns = ", ".join(f'"{c}" {t}' for c, t in schema.items())
+    casts = ", ".join(f'cast("{c}" as {t})' for c, t in schema.items())
+    con.execute(f"create or replace table analytics.{name} ({columns})")
+    con.register("analytics_frame", frame[list(schema)])
+    try:
+        con.execute(f"insert into analytics.{name} select {casts} from analytics_frame")
+    finally:
+        con.unregister("analytics_frame")
+
+
 def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=list(SCHEMAS[name]))
 
 
+N_BOOT = 1000  # bootstrap draws per figure (seeded: reruns give identical intervals)
+SEED = 7
 POOL_MIN_DEALS = 500  # fewer deals than this are computed in-process (no pool start-up)
 
 
@@ -105,8 +122,8 @@ def compute_tables(
     deals: pd.DataFrame,
     capex: pd.DataFrame | None = None,
     *,
-    n_boot: int = 1000,
-    seed: int = 7,
+    n_boot: int = N_BOOT,
+    seed: int = SEED,
     assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
     workers: int | None = None,
 ) -> dict[str, pd.DataFrame]:

@@ -3,15 +3,20 @@
 import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from pipelines.analytics.tables import SCHEMAS, compute_tables, empty_table
+from pipelines.analytics.tables import (
+    N_BOOT,
+    SCHEMAS,
+    SEED,
+    compute_tables,
+    empty_table,
+    write_table,
+)
 from pipelines.warehouse import connect
 
 from .assets import FCT_DEALS, WAREHOUSE_POOL, _md_table
 from .resources import CsiSettings
 
 FCT_CAPEX = AssetKey(["marts", "fct_capex"])
-N_BOOT = 1000  # bootstrap draws per figure (seeded: reruns give identical intervals)
-SEED = 7
 
 DESCRIPTIONS = {
     "deal_values": "Each deal's value, MW and GPUs as a range: stated, bound (up to / at "
@@ -38,18 +43,6 @@ def _exists(con, schema: str, table: str) -> bool:
         [schema, table],
     ).fetchone()[0]
     return bool(found)
-
-
-def _write(con, name: str, frame: pd.DataFrame) -> None:
-    schema = SCHEMAS[name]
-    columns = ", ".join(f'"{c}" {t}' for c, t in schema.items())
-    casts = ", ".join(f'cast("{c}" as {t})' for c, t in schema.items())
-    con.execute(f"create or replace table analytics.{name} ({columns})")
-    con.register("analytics_frame", frame[list(schema)])
-    try:
-        con.execute(f"insert into analytics.{name} select {casts} from analytics_frame")
-    finally:
-        con.unregister("analytics_frame")
 
 
 def _billions(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -131,7 +124,7 @@ def market_analytics(context: AssetExecutionContext, csi: CsiSettings):
         con.execute("begin transaction")
         try:
             for name, frame in tables.items():
-                _write(con, name, frame)
+                write_table(con, name, frame)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
