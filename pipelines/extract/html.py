@@ -210,7 +210,7 @@ def _types(obj: dict) -> set[str]:
     return set()
 
 
-def _html_metadata(tree) -> tuple[str | None, datetime | None, str | None]:
+def html_metadata(tree) -> tuple[str | None, datetime | None, str | None]:
     """(title, published_at, published_from) from JSON-LD, <meta> and <time>."""
     title: str | None = None
     for obj in _jsonld_objects(tree):
@@ -250,7 +250,7 @@ _BOILERPLATE_TAGS = (
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
     "svg", "button", "figure", "template",
 )  # fmt: skip
-_BOILERPLATE_ATTR = re.compile(
+BOILERPLATE_ATTR = re.compile(
     r"cookie|consent|banner|related|sidebar|newsletter|share|social|comment|advert|\bads?\b"
     r"|promo|subscribe|footer|\bnav|menu|breadcrumb|popup|modal|trending|recommend|most-read",
     re.I,
@@ -270,7 +270,7 @@ def _bs4_text(html: str) -> str:
         attrs = " ".join(
             [" ".join(tag.get("class") or []), str(tag.get("id") or ""), str(tag.get("role") or "")]
         )
-        if attrs.strip() and _BOILERPLATE_ATTR.search(attrs):
+        if attrs.strip() and BOILERPLATE_ATTR.search(attrs):
             tag.decompose()
     root = soup.find("article") or soup.find("main") or soup.body or soup
     lines: list[str] = []
@@ -306,7 +306,7 @@ def _parse_html(
     h1 = None
     page_title = None
     if tree is not None:
-        title, published, source = _html_metadata(tree)
+        title, published, source = html_metadata(tree)
         h1s = tree.xpath("//h1")
         h1 = " ".join(h1s[0].text_content().split()) if h1s else None
         pts = tree.xpath("//title")
@@ -475,7 +475,7 @@ _HTML_SNIFF_RE = re.compile(
 )
 
 
-def _kind(body_head: str, content_type: str | None, url: str) -> str:
+def document_kind(body_head: str, content_type: str | None, url: str) -> str:
     ct = (content_type or "").split(";")[0].strip().lower()
     path = (url or "").split("?")[0].split("#")[0].lower()
     if ct in ("text/markdown", "text/x-markdown") or path.endswith((".md", ".markdown")):
@@ -501,7 +501,7 @@ def parse_document(
     if isinstance(body, str):  # tolerate already-decoded input
         body = body.encode("utf-8")
     text, _ = decode_body(body or b"", content_type)
-    kind = _kind(text[:2000], content_type, url)
+    kind = document_kind(text[:2000], content_type, url)
     if kind == "html":
         return _parse_html(text, url, feed_title, feed_published_at)
     return _parse_text(text, kind == "markdown", feed_title, feed_published_at)

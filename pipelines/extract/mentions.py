@@ -174,14 +174,14 @@ DEAL_NOUN = (
     r"|commitments|arrangement|order|orders|lease|leases|tie-up|offtake|accord|MSA|order\s+form"
     r"|letter\s+of\s+intent|memorandum\s+of\s+understanding|term\s+sheet|collaboration)"
 )
-_DEAL_NOUN_RE = re.compile(rf"\b{DEAL_NOUN}\b", _F)
+DEAL_NOUN_RE = re.compile(rf"\b{DEAL_NOUN}\b", _F)
 _SIGN_VERB_RE = re.compile(
     r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed|ing)?|str(?:ike|ikes|uck|iking)|reach(?:es|ed)?"
     r"|agree(?:s|d)?|enter(?:s|ed)?\s+into|award(?:s|ed)?|finali[sz](?:e|es|ed)|seal(?:s|ed)?"
     r"|announc(?:e|es|ed)|unveil(?:s|ed)|land(?:s|ed)?|won|wins|secur(?:e|es|ed)|clinch(?:es|ed)?)\b",
     _F,
 )
-_DEAL_VERB_RE = re.compile(
+DEAL_VERB_RE = re.compile(
     r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed|ing)?|str(?:ike|ikes|uck|iking)|reach(?:es|ed)?"
     r"|agree(?:s|d)?|enter(?:s|ed)?\s+into|award(?:s|ed)?|commit(?:s|ted|ting)?"
     r"|suppl(?:y|ies|ied|ying)|provid(?:e|es|ed|ing)|deliver(?:s|ed|ing)?|rent(?:s|ed|ing)?"
@@ -194,18 +194,18 @@ _DEAL_VERB_RE = re.compile(
     _F,
 )
 # weak verbs count as a deal cue only next to a quantity (money, GPU count, MW)
-_WEAK_VERB_RE = re.compile(
+WEAK_VERB_RE = re.compile(
     r"\b(?:us(?:e|es|ed|ing)|access(?:es|ed|ing)?|deploy(?:s|ed|ing)?|run(?:s|ning)?"
     r"|turn(?:s|ed)\s+to|rel(?:y|ies|ied|ying)\s+on|tap(?:s|ped)?\s+into|get(?:s|ting)?|gain(?:s|ed)?)\b",
     _F,
 )
-_COMPUTE_CUE_RE = re.compile(
+COMPUTE_CUE_RE = re.compile(
     r"\b(?:compute|computing|capacity|GPUs?|chips?|accelerators?|cloud|data[- ]cent(?:er|re)s?"
     r"|infrastructure|servers?|clusters?|supercomputers?|megawatts?|gigawatts?|MW|GW|TPUs?"
     r"|Trainium\w*|Blackwell|Rubin|Hopper|Instinct|AI|processors?|systems|hosting|colocation"
     r"|campus|racks?|[A-Z]{1,2}\d{2,3}[A-Z]?)\b"
 )
-_EQUITY_CUE_RE = re.compile(
+EQUITY_CUE_RE = re.compile(
     r"\b(?:stake|stakes|equity|invest(?:s|ed|ing|ment|ments|or|ors)?|warrants?|shares|funding"
     r"|round|valuation|backing|backed)\b",
     _F,
@@ -416,7 +416,7 @@ _CONTINUATION_RE = re.compile(
     r"\b(?:[Tt]he\s+(?:company|companies|firm|capacity|GPUs|chips|compute|facility|campus|data"
     r"\s+cent(?:er|re)|cluster|deployment|provider|customer|order|filing)|[Ii]t|[Tt]hey)\b"
 )
-_ANAPHOR_RE = re.compile(
+ANAPHOR_RE = re.compile(
     r"\b(?:[Tt]he\s+(?:company|firm|startup|start-up|group|neocloud|cloud\s+provider|provider"
     r"|AI\s+lab|lab|chipmaker|chip\s+maker|chip\s+designer|hyperscaler|giant|tech\s+giant"
     r"|operator|miner|developer|AI\s+company|AI\s+developer|cloud\s+company|data\s+cent(?:er|re)"
@@ -430,7 +430,7 @@ _PROJECT_AFTER_RE = re.compile(
     r"|program(?:me)?s?|initiative|partners|facility|facilities|build-?out|expansion)\b",
     _F,
 )
-_ROUND_ANAPHOR_RE = re.compile(
+ROUND_ANAPHOR_RE = re.compile(
     r"\b[Tt]he\s+(?:(?:new|latest|Series\s+[A-H]|funding|equity|investment)\s+)?(?:round|raise)\b"
 )
 _GENERIC_BEFORE_RE = re.compile(
@@ -1315,7 +1315,7 @@ def _money_choice(plain: str, on: date | None, equity: bool) -> tuple[Money | No
             and not term_revenue
             and not (
                 re.search(r"\b(?:generat\w+|bring\s+in|worth)\s+(?:\w+\s+){0,2}$", before, _F)
-                and _DEAL_NOUN_RE.search(plain[: m.start])
+                and DEAL_NOUN_RE.search(plain[: m.start])
             )
         ):
             score -= 4.0 if not equity else 1.0
@@ -1501,8 +1501,8 @@ def _analyze_unit(
     """Candidates from one sentence (``unit``; entity offsets relative to it)."""
     published = state.published
     masked_all, parties_all, modifiers, generic = _mask(unit, ents)
-    has_noun = bool(_DEAL_NOUN_RE.search(masked_all))
-    if not (has_noun or _DEAL_VERB_RE.search(masked_all) or _WEAK_VERB_RE.search(masked_all)):
+    has_noun = bool(DEAL_NOUN_RE.search(masked_all))
+    if not (has_noun or DEAL_VERB_RE.search(masked_all) or WEAK_VERB_RE.search(masked_all)):
         # no deal cue at all: only details for an earlier mention, parsed if ever needed
         return (
             [],
@@ -1527,11 +1527,11 @@ def _analyze_unit(
         return [], None, parties_all  # IPOs, notes, loans: raising money is not buying compute
     if _PROPERTY_RE.search(cleaned) and not re.search(r"\b(?:for|to)\s+⟦\d+⟧", cleaned):
         return [], None, parties_all
-    has_noun = bool(_DEAL_NOUN_RE.search(cleaned))
+    has_noun = bool(DEAL_NOUN_RE.search(cleaned))
     if not (
         has_noun
-        or _DEAL_VERB_RE.search(cleaned)
-        or (_WEAK_VERB_RE.search(cleaned) and attrs.quantity)
+        or DEAL_VERB_RE.search(cleaned)
+        or (WEAK_VERB_RE.search(cleaned) and attrs.quantity)
     ):
         return [], attrs, parties_all
     if _CAPEX_RE.search(cleaned) or (_GUIDANCE_RE.search(cleaned) and not has_noun):
@@ -1539,7 +1539,7 @@ def _analyze_unit(
     if _LAUNCH_RE.search(cleaned) and not (has_noun and _SIGN_VERB_RE.search(cleaned)):
         return [], attrs, parties_all
     quantity = attrs.quantity
-    if not (_COMPUTE_CUE_RE.search(cleaned) or quantity or _EQUITY_CUE_RE.search(cleaned)):
+    if not (COMPUTE_CUE_RE.search(cleaned) or quantity or EQUITY_CUE_RE.search(cleaned)):
         return [], attrs, parties_all
     if _FRAMING_RE.search(cleaned):
         return [], attrs, parties_all  # "For Nebius, a contract of this size ..." is comment
@@ -1622,7 +1622,7 @@ def _analyze_unit(
             clause_txt = _unmask_modifiers(clause_txt, parties, modifiers)
             promoted = True
         anaphora = False
-        rm = _ROUND_ANAPHOR_RE.search(clause_txt) if len(parties) == 1 else None
+        rm = ROUND_ANAPHOR_RE.search(clause_txt) if len(parties) == 1 else None
         if (
             rm is not None
             and state.primary is not None
@@ -1636,7 +1636,7 @@ def _analyze_unit(
             anaphora = True
         if len(parties) == 1:
             # resolve "the company"/"it"/"we" to the previous subject or the main company
-            am = _ANAPHOR_RE.search(clause_txt)
+            am = ANAPHOR_RE.search(clause_txt)
             other = None
             for cand in (state.prev_subject, state.primary):
                 if cand is not None and cand.name != parties[0].company.name:
@@ -1653,9 +1653,9 @@ def _analyze_unit(
         if (
             multi
             and forced_type is None
-            and not (_DEAL_NOUN_RE.search(clause_txt) or _DEAL_VERB_RE.search(clause_txt))
+            and not (DEAL_NOUN_RE.search(clause_txt) or DEAL_VERB_RE.search(clause_txt))
             and not (
-                _WEAK_VERB_RE.search(clause_txt)
+                WEAK_VERB_RE.search(clause_txt)
                 and (find_power_mw(clause_txt) or find_gpu_count(clause_txt))
             )
         ):
@@ -1733,14 +1733,14 @@ def _analyze_unit(
             anaphora=anaphora,
             is_title=is_title,
             deal_noun_and_verb=bool(
-                _DEAL_NOUN_RE.search(clause_txt) and _SIGN_VERB_RE.search(clause_txt)
+                DEAL_NOUN_RE.search(clause_txt) and _SIGN_VERB_RE.search(clause_txt)
             ),
             headline=headline or is_title,
             order=state.order,
             role_margin=margin,
             beneficiary=beneficiary,
             generic=pre_type == "capacity_contract"
-            and not _COMPUTE_CUE_RE.search(clause_txt)
+            and not COMPUTE_CUE_RE.search(clause_txt)
             and not _HARDWARE_RE.search(clause_txt),
         )
         del inherited
@@ -2081,7 +2081,7 @@ def extract_mentions(
                 pattrs = _attrs(cleaned, published)
                 if pattrs.money is not None and pattrs.money_score >= 3.0:
                     pending = (set(), pattrs, n_unit)
-            if _DEAL_NOUN_RE.search(unit) and not _is_hard_negative(unit):
+            if DEAL_NOUN_RE.search(unit) and not _is_hard_negative(unit):
                 d, explicit = announced_date(unit, published)
                 if explicit and state.doc_date is None and not past_anchor(unit, published):
                     state.doc_date = d

@@ -33,16 +33,16 @@ from lxml import etree
 
 from pipelines.extract.entities import DocumentNames
 from pipelines.extract.gazetteer import Gazetteer
-from pipelines.extract.html import _BOILERPLATE_ATTR, _html_metadata, _kind, decode_body
+from pipelines.extract.html import BOILERPLATE_ATTR, decode_body, document_kind, html_metadata
 from pipelines.extract.mentions import (
-    _ANAPHOR_RE,
-    _COMPUTE_CUE_RE,
-    _DEAL_NOUN_RE,
-    _DEAL_VERB_RE,
-    _EQUITY_CUE_RE,
-    _ROUND_ANAPHOR_RE,
-    _WEAK_VERB_RE,
+    ANAPHOR_RE,
+    COMPUTE_CUE_RE,
+    DEAL_NOUN_RE,
+    DEAL_VERB_RE,
+    EQUITY_CUE_RE,
     EXTRACTOR_VERSION,
+    ROUND_ANAPHOR_RE,
+    WEAK_VERB_RE,
 )
 
 # raw.parsed_documents.parser of a page that skipped trafilatura; it names the extractor
@@ -73,7 +73,7 @@ _BLOCKS = (
     "table", "section", "article", "main", "blockquote", "pre", "dd", "dt", "hr", "body",
 )  # fmt: skip
 _CUE_RE = re.compile(
-    "|".join(p.pattern for p in (_DEAL_NOUN_RE, _DEAL_VERB_RE, _WEAK_VERB_RE)), re.IGNORECASE
+    "|".join(p.pattern for p in (DEAL_NOUN_RE, DEAL_VERB_RE, WEAK_VERB_RE)), re.IGNORECASE
 )
 # a quantity the extractor counts: money of a million or more, a power figure, a GPU count
 _QUANTITY_RE = re.compile(
@@ -109,9 +109,9 @@ def may_report_deal(title: str | None, text: str, gazetteer: Gazetteer) -> bool:
         pos = max(e, m.end())
         para = doc[s:e]
         quantity = _QUANTITY_RE.search(para) is not None
-        if not (quantity or _DEAL_NOUN_RE.search(para)):
+        if not (quantity or DEAL_NOUN_RE.search(para)):
             continue
-        if not (quantity or _COMPUTE_CUE_RE.search(para) or _EQUITY_CUE_RE.search(para)):
+        if not (quantity or COMPUTE_CUE_RE.search(para) or EQUITY_CUE_RE.search(para)):
             continue
         companies = {co.name for _, _, co in gazetteer.find(para)}
         if len(companies) >= 2:
@@ -121,7 +121,7 @@ def may_report_deal(title: str | None, text: str, gazetteer: Gazetteer) -> bool:
         companies |= {co.name for _, _, co in names.find(para)}
         if len(companies) >= 2:
             return True
-        if companies and (_ANAPHOR_RE.search(para) or _ROUND_ANAPHOR_RE.search(para)):
+        if companies and (ANAPHOR_RE.search(para) or ROUND_ANAPHOR_RE.search(para)):
             return True
 
 
@@ -131,7 +131,7 @@ def quick_parse(
     """(title, published_at, published_from, text) of an HTML page via lxml only; None when
     the page is not HTML or lxml cannot read it (the caller then parses it in full)."""
     html, _ = decode_body(body or b"", content_type)
-    if _kind(html[:2000], content_type, url) != "html":
+    if document_kind(html[:2000], content_type, url) != "html":
         return None
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
     try:
@@ -140,7 +140,7 @@ def quick_parse(
         return None
     if tree is None:
         return None
-    title, published, source = _html_metadata(tree)
+    title, published, source = html_metadata(tree)
     if title is None:
         for xp in ("//h1", "//title"):
             found = tree.xpath(xp)
@@ -151,7 +151,7 @@ def quick_parse(
         el.drop_tree()
     for el in tree.xpath(_ATTR_XPATH):
         attrs = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('role') or ''}"
-        if _BOILERPLATE_ATTR.search(attrs) and not el.xpath(".//article|.//main"):
+        if BOILERPLATE_ATTR.search(attrs) and not el.xpath(".//article|.//main"):
             el.drop_tree()
     for el in tree.iter(*_BLOCKS):  # a line per block; inline tags stay within their line
         el.tail = "\n" + el.tail if el.tail else "\n"
