@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pipelines.analytics.build_vs_rent import build_vs_rent, fiscal_year_of
 from pipelines.analytics.dependency import buyer_dependency, provider_customer_concentration
+from pipelines.analytics.inputs import DealsInputError
 from pipelines.analytics.tables import SCHEMAS, compute_tables
 
 COLUMNS = [
@@ -182,6 +183,27 @@ def test_compute_tables_match_schemas_even_when_empty():
         assert set(tables) == set(SCHEMAS)
         for name, table in tables.items():
             assert list(table.columns) == list(SCHEMAS[name])
+
+
+def test_compute_tables_name_deals_without_a_buyer_or_date():
+    """A deal with no buyer would be counted as a company named "nan"; one with no date
+    would stop build-versus-rent with a TypeError. Both are refused, by deal_id and field."""
+    deals = frame(
+        [
+            deal("ok", date(2025, 1, 1), "Meta", "CoreWeave", 1e9),
+            deal("no-buyer", date(2025, 2, 1), None, "CoreWeave", 2e9),
+            deal("no-date", None, "OpenAI", "Oracle", 3e9),
+            deal("ok", date(2025, 3, 1), "Meta", "Nebius", 1e9),
+        ]
+    )
+    with pytest.raises(DealsInputError) as caught:
+        compute_tables(deals, None, n_boot=10)
+    message = str(caught.value)
+    assert "deal_id=no-buyer row=1 field=buyer" in message
+    assert "deal_id=no-date row=2 field=announced_on" in message
+    assert "field=deal_id value='ok'" in message and "unique" in message
+    with pytest.raises(DealsInputError, match="missing columns: buyer"):
+        compute_tables(frame([]).drop(columns=["buyer"]), None, n_boot=10)
 
 
 def test_compute_tables_in_a_worker_pool_equal_in_process(monkeypatch):

@@ -25,6 +25,7 @@ from .dependency import (
     provider_customer_concentration,
 )
 from .imputation import DEAL_VALUE_COLUMNS, deal_values
+from .inputs import validate_deals
 
 _TYPES = {
     # text
@@ -133,7 +134,9 @@ def compute_tables(
     dependency, customer concentration) are independent, so with ``POOL_MIN_DEALS`` deals
     or more they run in a pool of worker processes (one per core, ``CSI_WORKERS``
     overrides). Every estimate is seeded by its own key, so the tables are identical either
-    way."""
+    way. Raises :class:`~pipelines.analytics.inputs.DealsInputError`, naming the deals,
+    when a deal lacks its id, date, buyer, provider or type."""
+    validate_deals(deals)
     values = deal_values(deals, assumptions)
     common = {"n_boot": n_boot, "seed": seed, "values": values}
     # the slowest first, so two workers finish together
