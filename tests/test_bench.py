@@ -43,8 +43,9 @@ def test_bench_smoke(tmp_path):
         assert s["peak_rss_mb"] > 10
     assert run["corpus"]["deal_documents"] == 14 and run["corpus"]["deals"] >= 14
     assert run["parse_extract_docs_per_second"] > 0
+    idle = run["rerun_nothing_new"]
     assert run["peak_rss_mb"] == max(
-        s["peak_rss_mb"] for s in run["stages"] + run["rerun"]["stages"]
+        s["peak_rss_mb"] for s in run["stages"] + idle["stages"] + run["rerun"]["stages"]
     )
     q = run["quality"]
     assert q["labelled_deals"] == run["corpus"]["deals"]
@@ -53,6 +54,14 @@ def test_bench_smoke(tmp_path):
     assert b["documents"] == 200 and b["sampled_every"] == 1
     assert b["docs_per_second"] > 0 and b["speedup_parse_extract"] > 0
     assert b["labelled_deals"] == q["labelled_deals"]
+    # nothing new: every stage runs and finds no work
+    assert idle["new_documents"] == 0
+    assert {s["stage"]: s["documents"] for s in idle["stages"]} == {
+        "ingest": 0,
+        "parse": 0,
+        "extract": 0,
+    }
+    assert idle["info"]["ingest_existing_documents"] == 200
     rerun = run["rerun"]
     assert rerun["new_documents"] == 2
     assert {s["stage"]: s["documents"] for s in rerun["stages"]} == {
@@ -67,4 +76,7 @@ def test_bench_smoke(tmp_path):
     assert targets["total_seconds"]["met"] is None  # no dbt: the whole pipeline was not run
     assert isinstance(targets["speedup_vs_naive"]["met"], bool)
     table = md.read_text()
-    assert "| 200 | parse |" in table and "naive baseline" in table and "rerun" in table
+    assert "| 200 | parse |" in table and "naive baseline" in table
+    assert "| 200 | rerun, +0 new (nothing new) |" in table
+    assert "| 200 | rerun, +2 new (1 %) |" in table
+    assert "1 % rerun, by stage: ingest " in table
