@@ -19,6 +19,8 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -114,9 +116,29 @@ class _Done:
         return self.results
 
 
+@dataclass
+class _Pending:
+    futures: list[Future]
+
+    def get(self) -> list:
+        return [out for future in self.futures for out in future.result()]
+
+
+def _map(fn: Callable, rows: list) -> list:
+    return [fn(r) for r in rows]
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without returning (killed, out of memory, crashed)."""
+
+
 class _Workers:
     """A process pool (forkserver: safe under Dagster's threads) or, for one worker or a
-    small backlog, plain in-process calls. Started before any warehouse connection opens."""
+    small backlog, plain in-process calls. Started before any warehouse connection opens.
+
+    concurrent.futures rather than multiprocessing.Pool: when a worker dies (the kernel's
+    out-of-memory killer, a crash in a C extension), Pool loses the task and waits for it
+    forever, while the executor fails every pending task with BrokenProcessPool."""
 
     def __init__(self, workers: int, backlog: int, gazetteer: Gazetteer | None):
         self.pool = None
@@ -125,7 +147,9 @@ class _Workers:
             ctx = mp.get_context("forkserver")
             ctx.set_forkserver_preload(["pipelines.extract.mentions", "pipelines.extract.html"])
             # the caller's gazetteer (pickled once per worker), else each loads the default
-            self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(gazetteer,))
+            self.pool = ProcessPoolExecutor(
+                workers, mp_context=ctx, initializer=_init_worker, initargs=(gazetteer,)
+            )
         else:
             _init_worker(gazetteer)
 
@@ -135,23 +159,30 @@ class _Workers:
         if self.pool is None:
             return _Done([fn(r) for r in rows])
         size = max(1, min(64, len(rows) // (4 * self.workers)))
-        return self.pool.map_async(fn, rows, chunksize=size)
+        return _Pending(
+            [self.pool.submit(_map, fn, rows[i : i + size]) for i in range(0, len(rows), size)]
+        )
 
     def run(self, fn: Callable, batches: Iterator[list], depth: int = 2) -> Iterator[list]:
         """Results of ``fn`` per batch, in order, with up to ``depth`` batches in flight: the
-        workers process one batch while this process reads the next and writes the last."""
+        workers process one batch while this process reads the next and writes the last.
+        Raises :class:`WorkerDied` if a worker process dies."""
         pending: deque = deque()
-        for rows in batches:
-            pending.append(self.submit(fn, rows))
-            if len(pending) >= depth:
+        try:
+            for rows in batches:
+                pending.append(self.submit(fn, rows))
+                if len(pending) >= depth:
+                    yield pending.popleft().get()
+            while pending:
                 yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        except BrokenProcessPool as exc:
+            raise WorkerDied(
+                f"a worker process died (killed, out of memory or crashed): {exc}"
+            ) from exc
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _batches(result, size: int) -> Iterator[list]:
@@ -205,20 +236,27 @@ def parse_new_documents(
                 [(*doc, body) for sha, body in rows for doc in backlog.pop(sha, ())]
                 for rows in _batches(result, CHUNK)
             )
-            for outs in pool.run(_parse_one, tasks):
-                rows = []
-                for out in outs:
-                    if len(out) == 2:
-                        report.failures.append(out[1])
-                    else:
-                        rows.append(out)
-                if rows:
-                    frame = pd.DataFrame.from_records(rows, columns=PARSED_COLUMNS)
-                    con.register("new_parsed", frame)
-                    con.execute("insert into raw.parsed_documents select * from new_parsed")
-                    con.unregister("new_parsed")
-                report.processed += len(rows)
-                progress(f"parsed {report.processed:,}/{total:,} documents")
+            try:
+                for outs in pool.run(_parse_one, tasks):
+                    rows = []
+                    for out in outs:
+                        if len(out) == 2:
+                            report.failures.append(out[1])
+                        else:
+                            rows.append(out)
+                    if rows:
+                        frame = pd.DataFrame.from_records(rows, columns=PARSED_COLUMNS)
+                        con.register("new_parsed", frame)
+                        con.execute("insert into raw.parsed_documents select * from new_parsed")
+                        con.unregister("new_parsed")
+                    report.processed += len(rows)
+                    progress(f"parsed {report.processed:,}/{total:,} documents")
+            except WorkerDied as exc:
+                raise WorkerDied(
+                    f"parse stage in {warehouse}: {exc}. {report.processed:,} of {total:,} "
+                    "new documents were parsed and stored before it; run again to parse the "
+                    "rest (stored documents are not parsed twice)."
+                ) from exc
             reader.close()
     finally:
         pool.close()
@@ -270,16 +308,25 @@ def extract_new_mentions(
                 """,
                 [PARSER_PREFILTER, EXTRACTOR_VERSION],
             )
-            for outs in pool.run(_extract_one, _batches(result, CHUNK)):
-                for doc_id, mentions, error in outs:
-                    if error is not None:
-                        report.failures.append(error)
-                        continue
-                    for n, rec in enumerate(mentions):
-                        rec.update(mention_id=f"{doc_id}#{n}", document_id=doc_id, mention_index=n)
-                        records.append(rec)
-                    log_rows.append((doc_id, len(mentions), EXTRACTOR_VERSION, now))
-                progress(f"extracted {len(log_rows):,}/{len(rows):,} documents")
+            try:
+                for outs in pool.run(_extract_one, _batches(result, CHUNK)):
+                    for doc_id, mentions, error in outs:
+                        if error is not None:
+                            report.failures.append(error)
+                            continue
+                        for n, rec in enumerate(mentions):
+                            rec.update(
+                                mention_id=f"{doc_id}#{n}", document_id=doc_id, mention_index=n
+                            )
+                            records.append(rec)
+                        log_rows.append((doc_id, len(mentions), EXTRACTOR_VERSION, now))
+                    progress(f"extracted {len(log_rows):,}/{len(rows):,} documents")
+            except WorkerDied as exc:
+                raise WorkerDied(
+                    f"extract stage in {warehouse}: {exc}. Nothing from this run was stored "
+                    "(mentions and the extraction log are written together at the end); the "
+                    "mentions stored by earlier runs are unchanged. Run again to extract."
+                ) from exc
             reader.close()
             frame = _write_mentions(con, records, log_rows, now)
     finally:
