@@ -307,27 +307,14 @@ def stage_dbt(warehouse: str, workdir: Path) -> dict:
 
 
 def stage_analytics(warehouse: str) -> dict:
-    """What the market_analytics asset does: read the marts, compute, write analytics.*."""
-    from pipelines.analytics.tables import N_BOOT, SEED, compute_tables, write_table
-    from pipelines.warehouse import connect
+    """What the market_analytics asset does: read the marts, compute, write analytics.*
+    (or keep them when the marts are unchanged since they were computed)."""
+    from pipelines.analytics.refresh import refresh_analytics
 
-    with connect(warehouse, read_only=True) as con:
-        have = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        if "fct_deals" not in have:
-            return {"skipped": "marts.fct_deals does not exist (dbt failed?)", "deals": 0}
-        deals = con.execute("select * from marts.fct_deals").df()
-        capex = con.execute("select * from marts.fct_capex").df() if "fct_capex" in have else None
-    tables = compute_tables(deals, capex, n_boot=N_BOOT, seed=SEED)
-    with connect(warehouse) as con:
-        con.execute("create schema if not exists analytics")
-        for name, frame in tables.items():
-            write_table(con, name, frame)
-    return {"deals": len(deals), "tables": len(tables)}
+    result = refresh_analytics(warehouse)
+    if result.fingerprint is None:
+        return {"skipped": "marts.fct_deals does not exist (dbt failed?)", "deals": 0}
+    return {"deals": result.deals, "tables": len(result.tables), "recomputed": not result.unchanged}
 
 
 def run_stages(

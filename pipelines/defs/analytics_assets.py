@@ -3,15 +3,8 @@
 import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from pipelines.analytics.tables import (
-    N_BOOT,
-    SCHEMAS,
-    SEED,
-    compute_tables,
-    empty_table,
-    write_table,
-)
-from pipelines.warehouse import connect
+from pipelines.analytics.refresh import refresh_analytics
+from pipelines.analytics.tables import N_BOOT, SEED
 
 from .assets import FCT_DEALS, WAREHOUSE_POOL, _md_table
 from .resources import CsiSettings
@@ -35,14 +28,6 @@ DESCRIPTIONS = {
     "announced and their ratio (analytics.build_vs_rent).",
 }
 DEPS = {"build_vs_rent": [FCT_DEALS, FCT_CAPEX]}
-
-
-def _exists(con, schema: str, table: str) -> bool:
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()[0]
-    return bool(found)
 
 
 def _billions(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -99,38 +84,21 @@ def _preview(name: str, frame: pd.DataFrame):
 )
 def market_analytics(context: AssetExecutionContext, csi: CsiSettings):
     """Every analytics table: shares, concentration, groups, dependency, build vs rent."""
-    notes: dict[str, str] = {}
-    with connect(csi.warehouse_file, read_only=True) as con:
-        deals = capex = None
-        if _exists(con, "marts", "fct_deals"):
-            deals = con.execute("select * from marts.fct_deals").df()
-        if _exists(con, "marts", "fct_capex"):
-            capex = con.execute("select * from marts.fct_capex").df()
-    if deals is None:
-        message = "marts.fct_deals does not exist yet: wrote an empty table"
+    result = refresh_analytics(csi.warehouse_file, n_boot=N_BOOT, seed=SEED)
+    for message in sorted(set(result.notes.values())):
         context.log.warning(message)
-        tables = {name: empty_table(name) for name in SCHEMAS}
-        notes = dict.fromkeys(SCHEMAS, message)
-    else:
-        tables = compute_tables(deals, capex, n_boot=N_BOOT, seed=SEED)
-        if capex is None:
-            notes["build_vs_rent"] = (
-                "marts.fct_capex does not exist yet: capex_usd and the ratio are NULL "
-                "(commitments only)"
-            )
-            context.log.warning(notes["build_vs_rent"])
-    with connect(csi.warehouse_file) as con:
-        con.execute("create schema if not exists analytics")
-        con.execute("begin transaction")
-        try:
-            for name, frame in tables.items():
-                write_table(con, name, frame)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+    if result.unchanged:
+        context.log.info(
+            f"marts.fct_deals and marts.fct_capex are unchanged since the analytics were last "
+            f"computed ({result.deals:,} deals): kept the stored tables"
+        )
+    tables, notes = result.tables, result.notes
     for name, frame in tables.items():
-        metadata = {"table": f"analytics.{name}", "rows": len(frame)}
+        metadata = {
+            "table": f"analytics.{name}",
+            "rows": len(frame),
+            "recomputed": not result.unchanged,
+        }
         if name in notes:
             metadata["note"] = notes[name]
         if "imputed" in frame.columns and name != "deal_values" and len(frame):
