@@ -95,3 +95,14 @@ def test_pages_filtered_by_an_older_extractor_are_checked_again():
     assert error is None and [(m["buyer"], m["provider"]) for m in found] == [("Cohere", "Vultr")]
     news = "Cohere released a new model on Tuesday."
     assert documents._extract_one(("d2", None, None, news, old_tag)) == ("d2", [], None)
+
+
+def test_a_page_of_one_enormous_paragraph_keeps_its_text():
+    """libxml2 drops a text node over 10 MB unless asked not to; the page's whole text would
+    vanish and the pre-filter would call a deal page empty."""
+    sentence = "Nebius agreed to supply Microsoft with GPU capacity worth $17.4 billion. "
+    body = f"<html><body><p>{sentence * 160_000}</p></body></html>".encode()
+    assert len(body) > 11_000_000
+    title, _published, _source, text = prefilter.quick_parse(body, "text/html", "file:///a.html")
+    assert len(text) > 11_000_000
+    assert prefilter.may_report_deal(title, text, Gazetteer.load())

@@ -24,6 +24,7 @@ import codecs
 import email.utils
 import json
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -210,6 +211,26 @@ def _types(obj: dict) -> set[str]:
     return set()
 
 
+_PARSERS = threading.local()
+
+
+def html_tree(html: str):
+    """The lxml tree of a page, or None when it is blank or lxml cannot read it.
+
+    ``huge_tree``: by default libxml2 drops a text node over 10 MB without a word, and
+    with it the whole text of a page written as one enormous paragraph. lxml parsers are
+    not to be shared between threads, so each thread keeps its own."""
+    if not html.strip():
+        return None
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        return lxml.html.fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
 def html_metadata(tree) -> tuple[str | None, datetime | None, str | None]:
     """(title, published_at, published_from) from JSON-LD, <meta> and <time>."""
     title: str | None = None
@@ -297,11 +318,7 @@ def _parse_html(
     from trafilatura import bare_extraction
 
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
-    tree = None
-    try:
-        tree = lxml.html.fromstring(html) if html.strip() else None
-    except (etree.ParserError, ValueError):
-        tree = None
+    tree = html_tree(html)
     title, published, source = (None, None, None)
     h1 = None
     page_title = None

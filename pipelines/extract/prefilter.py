@@ -28,12 +28,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import lxml.html
-from lxml import etree
-
 from pipelines.extract.entities import DocumentNames
 from pipelines.extract.gazetteer import Gazetteer
-from pipelines.extract.html import BOILERPLATE_ATTR, decode_body, document_kind, html_metadata
+from pipelines.extract.html import (
+    BOILERPLATE_ATTR,
+    decode_body,
+    document_kind,
+    html_metadata,
+    html_tree,
+)
 from pipelines.extract.mentions import (
     ANAPHOR_RE,
     COMPUTE_CUE_RE,
@@ -134,10 +137,7 @@ def quick_parse(
     if document_kind(html[:2000], content_type, url) != "html":
         return None
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
-    try:
-        tree = lxml.html.fromstring(html) if html.strip() else None
-    except (etree.ParserError, ValueError):
-        return None
+    tree = html_tree(html)
     if tree is None:
         return None
     title, published, source = html_metadata(tree)
