@@ -130,6 +130,7 @@ def test_html_index_stops_when_there_is_no_next_link(httpserver):
 def test_local_folder_glob_and_extensions(tmp_path):
     folder = tmp_path / "deals"
     (folder / "sub").mkdir(parents=True)
+    (tmp_path / "empty").mkdir()
     (folder / "a.md").write_text("# A\ntext", encoding="utf-8")
     (folder / "sub" / "b.html").write_text("<p>b</p>", encoding="utf-8")
     (folder / "c.pdf").write_bytes(b"%PDF-1.4")  # not a listed extension
@@ -138,7 +139,8 @@ def test_local_folder_glob_and_extensions(tmp_path):
     path.write_text(
         "sources:\n  - {name: folder, kind: local, path: deals}\n"
         "  - {name: only_md, kind: local, path: 'deals/**/*.md'}\n"
-        "  - {name: empty, kind: local, path: nowhere}\n",
+        "  - {name: missing, kind: local, path: nowhere}\n"
+        "  - {name: empty, kind: local, path: empty}\n",
         encoding="utf-8",
     )
     sources = load_sources(path)
@@ -152,12 +154,54 @@ def test_local_folder_glob_and_extensions(tmp_path):
     report = ingest(sources, wh)
     by_source = {o.source: o for o in report.outcomes}
     assert by_source["folder"].new_documents == 3
-    assert "no files" in by_source["empty"].errors[0]
+    assert by_source["missing"].errors == [
+        f"nowhere: local path {tmp_path / 'nowhere'} does not exist"  # said once
+    ]
+    assert "no files with extensions" in by_source["empty"].errors[0]
     with duckdb.connect(wh, read_only=True) as con:
-        row = con.execute(
-            "select outcome, error from raw.fetch_log where source = 'empty'"
-        ).fetchone()
-    assert row[0] == "error" and "no files" in row[1]
+        rows = dict(
+            con.execute(
+                "select source, outcome || ': ' || error from raw.fetch_log "
+                "where source in ('missing', 'empty')"
+            ).fetchall()
+        )
+    assert rows["missing"].startswith("error: local path") and "does not exist" in rows["missing"]
+    assert rows["empty"].startswith("error: local path") and "no files" in rows["empty"]
+
+
+def test_local_folder_with_an_unlistable_subfolder_and_a_dangling_link(tmp_path, monkeypatch):
+    """One bad corner of a folder costs only that corner: the rest is stored, and each
+    problem is logged with its path."""
+    import os
+
+    folder = tmp_path / "notes"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "hidden.md").write_text("# hidden", encoding="utf-8")
+    (folder / "good.md").write_text("# Good\nNebius and Microsoft", encoding="utf-8")
+    (folder / "gone.md").symlink_to(tmp_path / "nonexistent.md")
+    real_scandir = os.scandir
+
+    def scandir(path):  # root can read any folder: refuse this one as the kernel would
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    path = tmp_path / "s.yaml"
+    path.write_text("sources:\n  - {name: notes, kind: local, path: notes}\n", encoding="utf-8")
+    wh = str(tmp_path / "wh.duckdb")
+    (out,) = ingest(load_sources(path), wh).outcomes
+    assert (out.new_documents, out.failed_fetches) == (1, 2)
+    assert sorted(out.errors) == [
+        f"{(folder / 'gone.md').as_uri()}: cannot read: No such file or directory",
+        f"{(folder / 'locked').as_uri()}: cannot list folder: Permission denied",
+    ]
+    with duckdb.connect(wh, read_only=True) as con:
+        stored = con.execute("select url from raw.documents").fetchall()
+        logged = con.execute(
+            "select count(*) from raw.fetch_log where outcome = 'error'"
+        ).fetchone()[0]
+    assert stored == [((folder / "good.md").as_uri(),)] and logged == 2
 
 
 def test_local_folder_in_batches_rereads_only_changed_files(tmp_path, monkeypatch):

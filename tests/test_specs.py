@@ -74,9 +74,13 @@ sources:
         (
             "sources:\n  - {name: aa, kind: local, path: x}\n"
             "  - {name: aa, kind: local, path: y}\n",
-            ["duplicate source name 'aa'"],
+            ["duplicate source name 'aa' (entries 1 and 2 of the sources list)"],
         ),
-        ("sources: [\n", ["mine.yaml", "not valid YAML"]),
+        ("sources: [\n", ["mine.yaml", "not valid YAML", 'in "', 'mine.yaml", line 2']),
+        (
+            "sources:\n  - {name: notes, kind: local, path: x, extensions: []}\n",
+            ["field 'extensions'"],
+        ),
     ],
 )
 def test_bad_files_name_file_source_and_field(tmp_path, body, expected):
@@ -90,3 +94,13 @@ def test_bad_files_name_file_source_and_field(tmp_path, body, expected):
 def test_missing_file(tmp_path):
     with pytest.raises(SourcesError, match="not found"):
         load_sources(tmp_path / "nope.yaml")
+
+
+def test_a_folder_or_non_utf8_file_is_refused_by_name(tmp_path):
+    with pytest.raises(SourcesError, match="is a folder"):
+        load_sources(tmp_path)
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe bad bytes\n")
+    with pytest.raises(SourcesError) as info:
+        load_sources(binary)
+    assert str(info.value).startswith(f"{binary}: not UTF-8 text (byte b'\\xff' at offset 0)")

@@ -247,11 +247,22 @@ def _file_uri(path: str) -> str:
     return "file://" + quote_from_bytes(os.fsencode(path))
 
 
-def _walk_files(root: str) -> Iterator[os.DirEntry]:
-    """Every entry under ``root`` that is not a directory (os.scandir: no stat per name)."""
+def _walk_files(root: str, unreadable: list[tuple[str, str]]) -> Iterator[os.DirEntry]:
+    """Every entry under ``root`` that is not a directory (os.scandir: no stat per name).
+
+    A subfolder that cannot be listed is added to ``unreadable`` (path, reason) and the
+    walk goes on; the root itself failing raises."""
     stack = [root]
     while stack:
-        with os.scandir(stack.pop()) as entries:
+        folder = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError as exc:
+            if folder == root:
+                raise
+            unreadable.append((folder, f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        with entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
@@ -259,20 +270,27 @@ def _walk_files(root: str) -> Iterator[os.DirEntry]:
                     yield entry
 
 
-def list_local(spec: LocalSpec, sources: SourcesFile) -> tuple[str, list[LocalFile]]:
-    """(the folder or pattern as a URI, its files with the spec's extensions, sorted)."""
+def list_local(
+    spec: LocalSpec, sources: SourcesFile, unreadable: list[tuple[str, str]] | None = None
+) -> tuple[str, list[LocalFile]]:
+    """(the folder or pattern as a URI, its files with the spec's extensions, sorted).
+
+    Subfolders that cannot be listed and matching names that cannot be read as files
+    (dangling links, vanished files) go to ``unreadable`` as (path, reason)."""
     target = sources.resolve_local(spec)
     exts = {e.lower() for e in spec.extensions}
     found: list[LocalFile] = []
+    unreadable = [] if unreadable is None else unreadable
     if target.is_dir():
         root = target.resolve()
-        for entry in _walk_files(str(root)):
+        for entry in _walk_files(str(root), unreadable):
             if os.path.splitext(entry.name)[1].lower() not in exts:
                 continue
             try:
                 st = entry.stat()  # follows a symlink to its file
-            except OSError:
-                continue  # vanished, or a dangling link
+            except OSError as exc:  # vanished, or a dangling link
+                unreadable.append((entry.path, f"cannot read: {exc.strerror or exc}"))
+                continue
             if not stat.S_ISREG(st.st_mode):
                 continue
             path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
@@ -305,16 +323,26 @@ def iter_local(
     seen = seen or {}
     batch = batch or LOCAL_BATCH
     listed = utcnow()
-    where, files = list_local(spec, sources)
+    target = sources.resolve_local(spec)
+    if not target.exists() and not any(c in spec.path for c in "*?["):
+        yield SourceHarvest(fatal=f"local path {target} does not exist")
+        return
+    unreadable: list[tuple[str, str]] = []
+    where, files = list_local(spec, sources, unreadable)
+    problems = [
+        LogEntry(_file_uri(os.path.abspath(path)), 1, utcnow(), None, "error", why)
+        for path, why in unreadable
+    ]
     if not files:
-        yield SourceHarvest(
-            fatal=f"local path {sources.resolve_local(spec)}: no files with extensions "
-            f"{spec.extensions}"
-        )
+        found = f"no files with extensions {spec.extensions}"
+        if unreadable:
+            found += f" ({len(unreadable)} unreadable: first {unreadable[0][0]})"
+        yield SourceHarvest(fatal=f"local path {target}: {found}", log=problems)
         return
     todo = [f for f in files if seen.get(f.uri) != (f.size, f.mtime_ns)]
     harvest = SourceHarvest(unchanged=len(files) - len(todo))
     harvest.log.append(LogEntry(where, 1, listed, None, "ok", None, 0.0, None))
+    harvest.log += problems
     for start in range(0, len(todo), batch):
         for f in todo[start : start + batch]:
             try:

@@ -153,7 +153,7 @@ class LocalSpec(_Spec):
     kind: Literal["local"]
     path: str = Field(min_length=1, description="folder or glob; relative to the sources file")
     extensions: list[str] = Field(
-        default_factory=lambda: [".html", ".htm", ".txt", ".md", ".xml", ".json"]
+        default_factory=lambda: [".html", ".htm", ".txt", ".md", ".xml", ".json"], min_length=1
     )
 
     @field_validator("extensions")
@@ -178,11 +178,14 @@ class SourcesFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> SourcesFile:
-        seen: set[str] = set()
-        for spec in self.sources:
+        seen: dict[str, int] = {}
+        for n, spec in enumerate(self.sources, start=1):
             if spec.name in seen:
-                raise ValueError(f"duplicate source name {spec.name!r}")
-            seen.add(spec.name)
+                raise ValueError(
+                    f"duplicate source name {spec.name!r} (entries {seen[spec.name]} and {n} "
+                    "of the sources list)"
+                )
+            seen[spec.name] = n
         return self
 
     @property
@@ -228,8 +231,18 @@ def load_sources(path: str | Path) -> SourcesFile:
     path = Path(path).expanduser().resolve()
     if not path.exists():
         raise SourcesError(f"{path}: sources file not found")
+    if path.is_dir():
+        raise SourcesError(f"{path}: is a folder; give the sources YAML file inside it")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as stream:  # marks name the file, not "<unicode string>"
+            raw = yaml.safe_load(stream)
+    except UnicodeDecodeError as exc:
+        raise SourcesError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start : exc.start + 1]!r} at "
+            f"offset {exc.start}); save the sources file as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise SourcesError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise SourcesError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict) or "sources" not in raw:

@@ -190,8 +190,8 @@ def _write_harvest(
                 did,
             )
         )
-    if harvest.fatal:
-        outcome.errors.append(harvest.fatal)
+    if harvest.fatal and not any(e.endswith(f": {harvest.fatal}") for e in outcome.errors):
+        outcome.errors.append(harvest.fatal)  # unless its log entry already said it
     con.execute("begin transaction")
     try:
         if body_rows:
