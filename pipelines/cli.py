@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines.warehouse import warehouse_path
@@ -56,14 +57,31 @@ class _Progress(logging.Handler):
             err.print(f"[green]✓ {step}[/green] ({took:.1f} s)")
         elif kind == "STEP_FAILURE":
             error = getattr(event.event_specific_data, "error", None)
-            detail = error.message.strip() if error else meta.get("orig_message", "")
+            detail = _failure_detail(error) if error else meta.get("orig_message", "")
             err.print(f"[red]✗ {step}[/red]:", end=" ")
-            err.print(detail, markup=False, highlight=False)
+            err.print(detail, markup=False, highlight=False, soft_wrap=True)
+            if error is not None:  # the whole chain with stack traces, for the run log
+                print(f"--- {step} failed ---\n{error.to_string()}", flush=True)
         elif event is None and step and record.levelno >= logging.INFO:
             message = meta.get("orig_message") or record.getMessage()
             if step == "warehouse_models" and not message.startswith("dbt build:"):
                 return  # dagster-dbt's chatter; dbt's own output is in the run log
-            err.print(f"  {message}", markup=False, highlight=False)
+            err.print(f"  {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+_WRAPPER = "dagster._core.errors.DagsterExecutionStepExecutionError"
+
+
+def _failure_detail(error) -> str:
+    """The innermost cause of a step failure (the exception our code or a library raised);
+    Dagster's own wrapper only says which op failed, which the step name already says."""
+    messages = []
+    while error is not None:
+        text = error.message.strip()
+        if text and not text.startswith(_WRAPPER):
+            messages.append(text)
+        error = error.cause
+    return messages[-1] if messages else "failed (no error message)"
 
 
 @app.command()
@@ -90,7 +108,7 @@ def run(
         try:
             load_sources(sources)
         except SourcesError as exc:
-            err.print(f"[red]{exc}[/red]", highlight=False)
+            err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         settings["sources_file"] = str(sources.expanduser().resolve())
     if digest_dir is not None:
@@ -99,7 +117,7 @@ def run(
     try:
         csi.load_sources()
     except Exception as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
     from dagster import logger
@@ -129,7 +147,8 @@ def run(
     if not result_ok:
         err.print(
             f"[red]run failed after {elapsed:.0f} s[/red]; see the step errors above "
-            f"and the full log in {log_path}"
+            f"and the full log in {log_path}",
+            soft_wrap=True,
         )
         raise typer.Exit(1)
     _print_summary(wh, csi.digest_dir, elapsed)
@@ -183,26 +202,30 @@ def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
 def sql(
     query: str = typer.Argument(..., help="SQL to run against the warehouse (read-only)"),
     warehouse: Path | None = WarehouseOpt,
-    limit: int = typer.Option(200, help="maximum rows to print"),
+    limit: int = typer.Option(200, min=1, help="maximum rows to print"),
 ) -> None:
     """Run a read-only SQL query and print the result as a table."""
     import duckdb
+    from rich.text import Text
 
     from pipelines.warehouse import connect
 
     try:
         with connect(warehouse, read_only=True) as con:
             cur = con.execute(query)
-            columns = [d[0] for d in cur.description] if cur.description else []
+            if cur is None or cur.description is None:  # blank, or only a comment
+                err.print("[red]the query has no statement that returns rows[/red]")
+                raise typer.Exit(1)
+            columns = [d[0] for d in cur.description]
             rows = cur.fetchmany(limit + 1)
     except (duckdb.Error, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     table = Table(show_lines=False)
     for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows[:limit]:
-        table.add_row(*[_fmt(v) for v in row])
+        table.add_column(Text(col), overflow="fold")
+    for row in rows[:limit]:  # Text: a value like '[/caption]' is data, not console markup
+        table.add_row(*[Text(_fmt(v)) for v in row])
     console.print(table)
     shown = min(len(rows), limit)
     more = " (more not shown; use --limit)" if len(rows) > limit else ""
@@ -227,11 +250,12 @@ def digest(
     from pipelines.defs.resources import DEFAULT_DIGEST_DIR
     from pipelines.digest.render import parse_week, write_digest
 
+    _folder_option(out)
     try:
         parse_week(week)
         paths = write_digest(str(warehouse_path(warehouse)), week, out or DEFAULT_DIGEST_DIR)
     except (ValueError, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     console.print(f"wrote {paths['md']}\nwrote {paths['html']}")
 
@@ -253,18 +277,20 @@ def record(
     try:
         parsed = load_sources(sources or SHIPPED_SOURCES)
     except SourcesError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     target = out or parsed.base_dir / "recordings"
     report = record_sources(
-        parsed, target, progress=lambda m: err.print(f"  {m}", markup=False, highlight=False)
+        parsed,
+        target,
+        progress=lambda m: err.print(f"  {m}", markup=False, highlight=False, soft_wrap=True),
     )
     console.print(
         f"recordings in {report.recordings_dir}: {len(report.written)} new, "
         f"{len(report.updated)} refreshed, {len(report.failures)} failed"
     )
     for failure in report.failures[:20]:
-        err.print(f"  [yellow]{failure}[/yellow]", highlight=False)
+        err.print(f"  [yellow]{escape(failure)}[/yellow]", highlight=False, soft_wrap=True)
     if report.failures and not (report.written or report.updated):
         raise typer.Exit(1)
 
@@ -283,7 +309,7 @@ def eval_command(
     try:
         report = evaluate(labels or None)
     except LabelsError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     typer.echo(format_report(report, details=not brief))
 
@@ -297,7 +323,19 @@ def synth(
     """Write a synthetic scale corpus (HTML pages, ~7 % reporting deals) for benchmarks."""
     from pipelines.synth import synth_command
 
+    _folder_option(out)
     synth_command(docs, out, seed)
+
+
+def _folder_option(path: Path | None) -> None:
+    """Stop (exit 2) when an --out folder names an existing file."""
+    if path is not None and path.expanduser().exists() and not path.expanduser().is_dir():
+        err.print(
+            f"[red]--out {escape(str(path))} is a file: give a folder[/red]",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
 
 
 @sources_app.command("check")
@@ -317,14 +355,26 @@ def sources_check(
             parsed = load_sources(path)
         except SourcesError as exc:
             bad += 1
-            err.print(f"[red]✗ {exc}[/red]", highlight=False)
+            err.print(f"[red]✗ {escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
             continue
-        console.print(f"[green]✓[/green] {path}: {len(parsed.sources)} sources")
+        missing = [
+            f"local source {spec.name!r}: path {parsed.resolve_local(spec)} does not exist"
+            for spec in parsed.sources
+            if spec.kind == "local"
+            and not _glob_pattern(spec.path)
+            and not parsed.resolve_local(spec).exists()
+        ]
+        if missing:
+            bad += 1
+            for line in missing:
+                err.print(f"[red]✗ {path}: {escape(line)}[/red]", highlight=False, soft_wrap=True)
+        else:
+            console.print(f"[green]✓[/green] {path}: {len(parsed.sources)} sources")
         table = Table(show_edge=False)
         for col in ("source", "kind", "cadence", "last success", "last failure"):
             table.add_column(col, overflow="fold")
         for spec in parsed.sources:
-            ok, fail, error = history.get(spec.name, (None, None, None))
+            ok, fail, error = (history or {}).get(spec.name, (None, None, None))
             failure = f"{fail:%Y-%m-%d %H:%M} {error or ''}".strip() if fail else "—"
             table.add_row(
                 spec.name,
@@ -334,14 +384,21 @@ def sources_check(
                 failure[:120],
             )
         console.print(table)
-    if not history:
+    if history is None:
+        pass  # the warehouse could not be read: said above
+    elif not history:
         console.print("(no fetch history yet: run `csi run` to fill it)")
     if bad:
         raise typer.Exit(1)
 
 
-def _fetch_history(warehouse: Path | None) -> dict:
-    """Per source: (last success, last failure, that failure's error) from raw.fetch_log."""
+def _glob_pattern(path: str) -> bool:
+    return any(c in path for c in "*?[")
+
+
+def _fetch_history(warehouse: Path | None) -> dict | None:
+    """Per source: (last success, last failure, that failure's error) from raw.fetch_log;
+    {} when there is no history yet, None (said on stderr) when the warehouse is unreadable."""
     import duckdb
 
     from pipelines.warehouse import connect
@@ -359,8 +416,16 @@ def _fetch_history(warehouse: Path | None) -> dict:
                 from raw.fetch_log group by source
                 """
             ).fetchall()
-    except (FileNotFoundError, duckdb.Error):
-        return {}
+    except (FileNotFoundError, duckdb.CatalogException):
+        return {}  # no warehouse, or no fetch yet
+    except duckdb.Error as exc:
+        err.print(
+            f"[yellow]cannot read the fetch history from {warehouse_path(warehouse)}: "
+            f"{escape(str(exc))}[/yellow]",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return None
     return {r[0]: r[1:] for r in rows}
 
 

@@ -76,3 +76,63 @@ def test_eval_prints_the_table():
     assert result.exit_code == 0, result.output
     assert "precision" in result.output and "F1" in result.output
     assert "value_usd" in result.output and "decoys:" in result.output
+
+
+def test_run_failure_shows_its_cause_and_logs_the_trace(tmp_path):
+    """A step that fails says why (here: the warehouse is not a DuckDB file), not only which
+    op failed; the run log keeps the whole chain."""
+    bad = tmp_path / "notdb.duckdb"
+    bad.write_text("hello, I am not a database\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--warehouse", str(bad)])
+    assert result.exit_code == 1
+    assert "✗ source_catalog:" in result.output
+    assert "not a valid DuckDB database file" in result.output
+    log = (tmp_path / "logs" / "last_run.log").read_text(encoding="utf-8")
+    assert "--- source_catalog failed ---" in log and "Stack Trace" in log
+    assert bad.read_text(encoding="utf-8") == "hello, I am not a database\n"  # left alone
+
+
+def test_sources_check_names_a_missing_local_path_and_an_unreadable_warehouse(tmp_path):
+    sources = tmp_path / "mine.yaml"
+    sources.write_text("sources:\n  - {name: notes, kind: local, path: gone}\n")
+    bad = tmp_path / "notdb.duckdb"
+    bad.write_text("not a database", encoding="utf-8")
+    result = CliRunner().invoke(app, ["sources", "check", str(sources), "--warehouse", str(bad)])
+    assert result.exit_code == 1
+    assert f"local source 'notes': path {tmp_path / 'gone'} does not exist" in result.output
+    assert f"cannot read the fetch history from {bad}" in result.output
+    assert "no fetch history yet" not in result.output
+
+
+def test_messages_keep_their_square_brackets(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources:\n  - {name: My-Notes, kind: local, path: x}\n")
+    result = CliRunner().invoke(app, ["sources", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "[a-z][a-z0-9_]{1,63}" in result.output  # not eaten as console markup
+
+
+def test_sql_prints_brackets_as_data_and_refuses_an_empty_query(tmp_path):
+    import duckdb
+
+    wh = tmp_path / "w.duckdb"
+    duckdb.connect(str(wh)).close()
+    result = CliRunner().invoke(
+        app, ["sql", "select 'a[b]c' as \"[x]\", '[/caption]' as u", "--warehouse", str(wh)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "a[b]c" in result.output and "[/caption]" in result.output and "[x]" in result.output
+    for blank in ("", "  ", "/* only a comment */"):
+        result = CliRunner().invoke(app, ["sql", blank, "--warehouse", str(wh)])
+        assert result.exit_code == 1 and "no statement that returns rows" in result.output
+    result = CliRunner().invoke(app, ["sql", "select 1", "--limit", "0", "--warehouse", str(wh)])
+    assert result.exit_code == 2
+
+
+def test_out_must_be_a_folder(tmp_path):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("keep me", encoding="utf-8")
+    for args in (["synth", "--docs", "2"], ["digest", "--week", "2026-W15"]):
+        result = CliRunner().invoke(app, [*args, "--out", str(afile)])
+        assert result.exit_code == 2 and "is a file: give a folder" in result.output
+    assert afile.read_text(encoding="utf-8") == "keep me"
