@@ -141,6 +141,14 @@ def test_email_delivery_and_retry(recorded_run, tmp_path):
     charts = [p.get_filename() for p in message.iter_attachments()]
     assert charts == ["2026-W15-concentration.png", "2026-W15-market-share.png"]
 
+    # 3. a week is emailed once: a daily run does not send it again (no server is needed)
+    again = deliver_pending(wh, digests, "2026-W15", settings)
+    assert again.summary.startswith("digest 2026-W15: already emailed on ")
+    # 4. a week still under way is written but not emailed
+    partial = deliver_pending(wh, digests, "2026-W48", settings, today=date(2026, 11, 25))
+    assert partial.summary == "digest 2026-W48: not emailed yet: the week ends on Sun 29 Nov"
+    assert pending_deliveries(wh) == [] and len(inbox.messages) == 2
+
 
 def test_smtp_settings_from_env():
     assert SmtpSettings.from_env({}) is None

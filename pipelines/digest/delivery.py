@@ -11,6 +11,7 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -129,19 +130,49 @@ def _digest_message(settings: SmtpSettings, digest_dir: Path, week: str) -> Emai
     )
 
 
+def _last_sent(warehouse: str, week: str):
+    """When ``week``'s digest was last emailed, or None."""
+    from pipelines.warehouse import connect
+
+    with connect(warehouse) as con:
+        con.execute(DELIVERIES_DDL)
+        return con.execute(
+            "select max(attempted_at) from raw.digest_deliveries "
+            "where week = ? and status = 'sent'",
+            [week],
+        ).fetchone()[0]
+
+
 def deliver_pending(
-    warehouse: str, digest_dir: str | Path, week: str, settings: SmtpSettings | None
+    warehouse: str,
+    digest_dir: str | Path,
+    week: str,
+    settings: SmtpSettings | None,
+    today: date | None = None,
 ) -> DeliveryReport:
-    """Email this week's digest and retry earlier failed ones. Files are never removed."""
+    """Email ``week``'s digest once, after the week has ended, and retry earlier failed
+    sends. A digest of a week still under way is written but not emailed (a daily run would
+    otherwise send a partial week every day); one already emailed is not sent again.
+    Files are never removed."""
     from datetime import UTC, datetime
 
+    from pipelines.digest.render import parse_week
     from pipelines.warehouse import connect
 
     if settings is None:
         return DeliveryReport("not sent: SMTP is not configured (CSI_SMTP_HOST unset)")
     digest_dir = Path(digest_dir)
-    weeks = [w for w in pending_deliveries(warehouse) if w != week] + [week]
+    today = today or datetime.now(UTC).date()
+    weeks = [w for w in pending_deliveries(warehouse) if w != week]
     rows, report = [], DeliveryReport("")
+    sunday = parse_week(week)[1]
+    sent_at = _last_sent(warehouse, week)
+    if today <= sunday:
+        report.log.append(f"digest {week}: not emailed yet: the week ends on {sunday:%a %d %b}")
+    elif sent_at is not None:
+        report.log.append(f"digest {week}: already emailed on {sent_at:%Y-%m-%d %H:%M} UTC")
+    else:
+        weeks.append(week)
     for w in weeks:
         now = datetime.now(UTC).replace(tzinfo=None)
         try:
@@ -152,10 +183,13 @@ def deliver_pending(
         else:
             rows.append((w, now, "sent", ", ".join(settings.recipients), None))
             report.log.append(f"digest {w}: emailed to {', '.join(settings.recipients)}")
-    with connect(warehouse) as con:
-        con.execute(DELIVERIES_DDL)
-        con.executemany("insert into raw.digest_deliveries values (?, ?, ?, ?, ?)", rows)
+    if rows:
+        with connect(warehouse) as con:
+            con.execute(DELIVERIES_DDL)
+            con.executemany("insert into raw.digest_deliveries values (?, ?, ?, ?, ?)", rows)
     sent = [r[0] for r in rows if r[2] == "sent"]
     failed = [r[0] for r in rows if r[2] == "failed"]
     report.summary = f"sent: {', '.join(sent) or 'none'}; failed: {', '.join(failed) or 'none'}"
+    if not rows:  # say why nothing went out
+        report.summary = "; ".join(report.log)
     return report
