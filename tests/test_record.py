@@ -167,3 +167,28 @@ def test_recording_file_names():
     )
     assert file_for("http://127.0.0.1:8080/", None) == "127.0.0.1_8080/index.bin"
     assert file_for("https://x.org/a/../b", "text/plain") == "x.org/a/_/b.txt"
+
+
+def test_a_run_that_records_nothing_leaves_the_index_alone(tmp_path):
+    """Offline (here: a closed port), every fetch fails: index.yaml keeps its bytes, comments
+    included, instead of being rewritten."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "s.yaml").write_text(
+        f"sources:\n  - {{name: feed, kind: rss, url: 'http://127.0.0.1:{port}/feed.xml'}}\n",
+        encoding="utf-8",
+    )
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    index = (
+        "# hand-written\nrecordings:\n"
+        "  - {url: 'https://example.org/a', file: a.html}  # keep this note\n"
+    )
+    (recordings / "index.yaml").write_text(index, encoding="utf-8")
+    with HttpClient(user_agent=UA, sleep=lambda _s: None, rate_limits=False) as live:
+        report = record_sources(load_sources(tmp_path / "s.yaml"), recordings, client=live)
+    assert report.failures and not (report.written or report.updated)
+    assert (recordings / "index.yaml").read_text(encoding="utf-8") == index

@@ -178,8 +178,12 @@ def record_sources(
     finally:
         if own_client:
             client.close()
-    body = yaml.safe_dump({"recordings": entries}, sort_keys=False, allow_unicode=True, width=1000)
-    index_path.write_text(header + body, encoding="utf-8")
+    if report.written or report.updated or not index_path.exists():
+        # an offline or failed run records nothing and leaves the index (and its comments) as is
+        body = yaml.safe_dump(
+            {"recordings": entries}, sort_keys=False, allow_unicode=True, width=1000
+        )
+        index_path.write_text(header + body, encoding="utf-8")
     return report
 
 
