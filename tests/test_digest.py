@@ -81,6 +81,38 @@ def test_recorded_digest_has_charts_and_content(recorded_run):
     assert "## What changed since last week" in md
 
 
+def test_a_past_week_shows_what_was_known_that_week(recorded_run):
+    """A backfilled digest leaves out deals announced after its week: shares, groups and
+    dependency come from the deals known by its Sunday, and it says how many were left out."""
+    import duckdb
+
+    from pipelines.digest.render import build_context
+
+    warehouse = recorded_run[0]
+    ctx = build_context(warehouse, "2025-W40")
+    with duckdb.connect(warehouse, read_only=True) as con:
+        known, later = con.execute(
+            "select list(distinct provider) filter (where announced_on <= date '2025-10-05' "
+            "and deal_type in ('capacity_contract', 'expansion') and value_usd is not null), "
+            "count(*) filter (where announced_on > date '2025-10-05') from marts.fct_deals"
+        ).fetchone()
+    assert later > 0 and ctx.later_deals == later
+    assert {s["provider"] for s in ctx.shares_all} <= set(known)
+    assert sum(s["share"] for s in ctx.shares_all) == pytest.approx(1.0)
+    assert all(q["period"] <= "2025-Q4" for q in ctx.concentration)
+    assert ctx.span_all == "to 05 Oct 2025"
+    md = render_markdown(ctx)
+    assert (
+        f"_Figures as of 05 Oct 2025: {later} deals announced after this week are left out._" in md
+    )
+    assert "| Provider | To 05 Oct 2025 | 90% interval | Deals |" in md
+    assert "(to 05 Oct 2025, by contracted value)" in md
+    # the latest week has nothing after it: the stored tables, "all time"
+    latest = build_context(warehouse, "2026-W15")
+    assert latest.later_deals == 0 and latest.span_all == "all time"
+    assert "| Provider | All time | 90% interval | Deals |" in render_markdown(latest)
+
+
 class _Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []

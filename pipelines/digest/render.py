@@ -78,11 +78,58 @@ class DigestContext:
     groups: list[dict] = field(default_factory=list)
     dependency: list[str] = field(default_factory=list)
     build_rent: list[dict] = field(default_factory=list)
+    later_deals: int = 0  # deals announced after the week: left out of every figure
+
+    @property
+    def span_all(self) -> str:
+        """What "all time" means in this digest: to the week's end for a past week."""
+        return f"to {self.end:%d %b %Y}" if self.later_deals else "all time"
+
+    @property
+    def span_all_heading(self) -> str:
+        return self.span_all[:1].upper() + self.span_all[1:]
+
+
+AS_OF_TABLES = (
+    "market_share",
+    "concentration",
+    "provider_groups",
+    "buyer_dependency",
+    "build_vs_rent",
+)
+
+
+def _analytics_as_of(con, end: date) -> tuple[dict[str, str], int]:
+    """The analytics tables a digest of the week ending ``end`` reads, and how many deals
+    were announced after it. With none, the stored analytics.* tables; otherwise the same
+    tables computed (same code, draws and seed) from the deals announced by ``end`` and the
+    capex filed by then, registered on ``con`` as ``as_of_<name>``: a backfilled digest
+    of a past week shows what was known that week, not later deals."""
+    if not _table_exists(con, "marts", "fct_deals"):
+        return {n: f"analytics.{n}" for n in AS_OF_TABLES}, 0
+    later = con.execute(
+        "select count(*) from marts.fct_deals where announced_on > ?", [end]
+    ).fetchone()[0]
+    if not later:
+        return {n: f"analytics.{n}" for n in AS_OF_TABLES}, 0
+    from pipelines.analytics.tables import N_BOOT, SEED, compute_tables
+
+    deals = con.execute("select * from marts.fct_deals where announced_on <= ?", [end]).df()
+    capex = (
+        con.execute("select * from marts.fct_capex where filed <= ?", [end]).df()
+        if _table_exists(con, "marts", "fct_capex")
+        else None
+    )
+    tables = compute_tables(deals, capex, n_boot=N_BOOT, seed=SEED)
+    for name in AS_OF_TABLES:
+        con.register(f"as_of_{name}", tables[name])
+    return {n: f"as_of_{n}" for n in AS_OF_TABLES}, int(later)
 
 
 def build_context(warehouse: str, week: str) -> DigestContext:
     start, end = parse_week(week)
     with connect(warehouse, read_only=True) as con:
+        src, later = _analytics_as_of(con, end)
         deals = con.execute(
             "select * from marts.fct_deals where announced_on between ? and ? "
             "order by value_usd desc nulls last, announced_on",
@@ -99,11 +146,11 @@ def build_context(warehouse: str, week: str) -> DigestContext:
             "from marts.fct_deals"
         ).df()
         shares = con.execute(
-            "select * from analytics.market_share where market = 'compute_capacity' "
+            f"select * from {src['market_share']} where market = 'compute_capacity' "
             "and metric = 'value_usd' order by share desc"
         ).df()
         conc = con.execute(
-            "select * from analytics.concentration where market = 'compute_capacity' "
+            f"select * from {src['concentration']} where market = 'compute_capacity' "
             "and metric = 'value_usd'"
         ).df()
         quality = (
@@ -136,6 +183,10 @@ def build_context(warehouse: str, week: str) -> DigestContext:
             order by source, url limit 10
             """
         ).df()
+        quarter = f"{end.year}-Q{(end.month - 1) // 3 + 1}"
+        ttm_label = f"ttm-{quarter}" if (shares.period == f"ttm-{quarter}").any() else None
+        span_all = f"to {end:%d %b %Y}" if later else "all time"
+        groups, dependency, build_rent = _structure(con, src, ttm_label, span_all)
     lookup = {r.deal_id: r for r in earlier.itertuples()}
     deal_rows = []
     for d in deals.to_dict("records"):
@@ -156,21 +207,23 @@ def build_context(warehouse: str, week: str) -> DigestContext:
         deal_rows.append(d)
     if deal_rows:
         top = deal_rows[0]
+        which = f"the largest of {len(deal_rows)} deals" if len(deal_rows) > 1 else "the only deal"
         headline = (
             f"{top['buyer']} and {top['provider']}: {top['value_text']} "
-            f"{top['deal_type'].replace('_', ' ')} — the largest of {len(deal_rows)} "
-            f"deal{'s' if len(deal_rows) != 1 else ''} announced this week."
+            f"{top['deal_type'].replace('_', ' ')} — {which} announced this week."
         )
     else:
         headline = "No new compute deals were announced this week."
-    quarter = f"{end.year}-Q{(end.month - 1) // 3 + 1}"
-    ttm_label = f"ttm-{quarter}" if (shares.period == f"ttm-{quarter}").any() else None
     quarters = conc[conc.period.str.match(r"^\d{4}-Q\d$")].sort_values("period")
     move = conc[conc.period == (ttm_label or "all")]
     if not move.empty:
         m = move.iloc[0]
         change = "" if pd.isna(m.hhi_change) else f" ({m.hhi_change:+,.0f} vs previous quarter)"
-        span = "the trailing twelve months" if ttm_label else "all time"
+        span = (
+            "the trailing twelve months"
+            if ttm_label
+            else (f"the period {span_all}" if later else "all time")
+        )
         hhi_move = (
             f"Provider concentration over {span}: HHI {m.hhi:,.0f}{change}, {m.band}; "
             f"the top four hold {m.cr4:.0%}."
@@ -184,13 +237,12 @@ def build_context(warehouse: str, week: str) -> DigestContext:
     charts = {
         "market-share": share_chart(
             shares_ttm or shares_all,
-            f"Provider share, {ttm_label or 'all time'} (compute capacity, value)",
+            f"Provider share, {ttm_label or span_all} (compute capacity, value)",
         ),
         "concentration": concentration_chart(
             quarters.to_dict("records"), "Concentration by quarter (compute capacity, value)"
         ),
     }
-    groups, dependency, build_rent = _structure(warehouse, ttm_label)
     return DigestContext(
         week=week,
         start=start,
@@ -208,6 +260,7 @@ def build_context(warehouse: str, week: str) -> DigestContext:
         groups=groups,
         dependency=dependency,
         build_rent=build_rent,
+        later_deals=later,
     )
 
 
@@ -221,44 +274,54 @@ def _table_exists(con, schema: str, name: str) -> bool:
     )
 
 
-def _structure(warehouse: str, ttm_label: str | None) -> tuple[list[dict], list[str], list[dict]]:
+def _readable(con, table: str) -> bool:
+    if "." not in table:
+        return True  # an as-of table registered on this connection
+    schema, name = table.split(".")
+    return _table_exists(con, schema, name)
+
+
+def _structure(
+    con, src: dict[str, str], ttm_label: str | None, span_all: str
+) -> tuple[list[dict], list[str], list[dict]]:
     """Hyperscalers vs neoclouds, buyers' dependency highlights, build vs rent."""
     period = ttm_label or "all"
-    with connect(warehouse, read_only=True) as con:
-        groups, dependency, build_rent = [], [], []
-        if _table_exists(con, "analytics", "provider_groups"):
-            groups = (
-                con.execute(
-                    "select period, provider_group, share, share_low, share_high, deals "
-                    "from analytics.provider_groups where market = 'compute_capacity' "
-                    "and metric = 'value_usd' and period in ('all', ?) "
-                    "order by period = 'all' desc, share desc",
-                    [period],
-                )
-                .df()
-                .to_dict("records")
+    groups, dependency, build_rent = [], [], []
+    if _readable(con, src["provider_groups"]):
+        groups = (
+            con.execute(
+                "select period, provider_group, share, share_low, share_high, deals "
+                f"from {src['provider_groups']} where market = 'compute_capacity' "
+                "and metric = 'value_usd' and period in ('all', ?) "
+                "order by period = 'all' desc, share desc",
+                [period],
             )
-        if _table_exists(con, "analytics", "buyer_dependency"):
-            rows = con.execute(
-                "select buyer, provider, share, n_providers from analytics.buyer_dependency "
-                "where period = 'all' and metric = 'value_usd' and strategic_exposure "
-                "order by buyer_total desc limit 6"
-            ).fetchall()
-            dependency = [
-                f"{share:.0%} of {buyer}'s rented compute (all time, by contracted value) sits "
-                f"with {provider}, one of {n} provider{'s' if n != 1 else ''}."
-                for buyer, provider, share, n in rows
-            ]
-        if _table_exists(con, "analytics", "build_vs_rent"):
-            build_rent = (
-                con.execute(
-                    "select buyer, fiscal_year, capex_usd, commitments_usd, rent_to_capex_ratio "
-                    "from analytics.build_vs_rent where capex_usd is not null "
-                    "or commitments_usd > 0 order by buyer, fiscal_year"
-                )
-                .df()
-                .to_dict("records")
+            .df()
+            .to_dict("records")
+        )
+        for g in groups:
+            g["period"] = span_all if g["period"] == "all" else g["period"]
+    if _readable(con, src["buyer_dependency"]):
+        rows = con.execute(
+            f"select buyer, provider, share, n_providers from {src['buyer_dependency']} "
+            "where period = 'all' and metric = 'value_usd' and strategic_exposure "
+            "order by buyer_total desc limit 6"
+        ).fetchall()
+        dependency = [
+            f"{share:.0%} of {buyer}'s rented compute ({span_all}, by contracted value) sits "
+            f"with {provider}, one of {n} provider{'s' if n != 1 else ''}."
+            for buyer, provider, share, n in rows
+        ]
+    if _readable(con, src["build_vs_rent"]):
+        build_rent = (
+            con.execute(
+                "select buyer, fiscal_year, capex_usd, commitments_usd, rent_to_capex_ratio "
+                f"from {src['build_vs_rent']} where capex_usd is not null "
+                "or commitments_usd > 0 order by buyer, fiscal_year"
             )
+            .df()
+            .to_dict("records")
+        )
     return groups, dependency, build_rent
 
 
