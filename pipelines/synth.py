@@ -1158,7 +1158,7 @@ def synth_command(docs: int, out: Path, seed: int = 0) -> None:
     r = generate_corpus(docs, out, seed=seed)
     print(
         f"wrote {r.documents:,} pages ({r.bytes / 1e6:,.1f} MB) to {r.out_dir} in "
-        f"{r.seconds:.1f} s: {r.deal_documents:,} report deals ({r.deal_fraction:.1%}; "
+        f"{r.seconds:.1f} s: {r.deal_documents:,} report a deal ({r.deal_fraction:.1%}; "
         f"{r.distinct_deals:,} different deals), {r.hard_negatives:,} hard negatives; labels in "
         f"{r.labels_path}"
     )
