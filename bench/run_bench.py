@@ -557,30 +557,7 @@ def bench_size(
     )
     del labels
 
-    rerun_out = idle_out = None
-    if rerun:
-        # first a run with nothing new: the floor every scheduled run pays (listing the
-        # folder, dbt, analytics), so the 1 % rerun's remainder is what new documents cost
-        print("  rerun with nothing new", flush=True)
-        i_stages, i_info = run_stages(
-            sources,
-            warehouse,
-            workdir,
-            sampler,
-            dbt=dbt,
-            total_docs=lambda: _count_documents(warehouse),
-        )
-        idle_total = sum(r["seconds"] for r in i_stages)
-        idle_out = {
-            "new_documents": 0,
-            "stages": i_stages,
-            "info": i_info,
-            "total_seconds": round(idle_total, 3),
-            "percent_of_full": round(100 * idle_total / total, 2) if total else None,
-        }
-        new = max(1, n // 100)
-        generate_corpus(new, corpus, seed=seed, start=n)
-        print(f"  rerun with {new:,} new documents", flush=True)
+    def timed_rerun(new_documents: int) -> dict:
         r_stages, r_info = run_stages(
             sources,
             warehouse,
@@ -590,13 +567,24 @@ def bench_size(
             total_docs=lambda: _count_documents(warehouse),
         )
         r_total = sum(r["seconds"] for r in r_stages)
-        rerun_out = {
-            "new_documents": new,
+        return {
+            "new_documents": new_documents,
             "stages": r_stages,
             "info": r_info,
             "total_seconds": round(r_total, 3),
             "percent_of_full": round(100 * r_total / total, 2) if total else None,
         }
+
+    rerun_out = idle_out = None
+    if rerun:
+        # first a run with nothing new: the floor every scheduled run pays (listing the
+        # folder, dbt, analytics), so the 1 % rerun's remainder is what new documents cost
+        print("  rerun with nothing new", flush=True)
+        idle_out = timed_rerun(0)
+        new = max(1, n // 100)
+        generate_corpus(new, corpus, seed=seed, start=n)
+        print(f"  rerun with {new:,} new documents", flush=True)
+        rerun_out = timed_rerun(new)
     later = (idle_out["stages"] + rerun_out["stages"]) if rerun_out else []
     peak = max(r["peak_rss_mb"] for r in stages + later)
     result = {

@@ -267,6 +267,17 @@ def connect(
             con.close()
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether ``schema.name`` is a table or view on ``con``."""
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
 def publish_snapshot(path: str | os.PathLike | None = None) -> Path:
     """Copy the warehouse, as it is now, to the snapshot readers use while a run writes."""
     target = warehouse_path(path)

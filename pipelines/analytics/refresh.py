@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, table_exists
 
 from .assumptions import DEFAULT_ASSUMPTIONS, Assumptions
 from .tables import N_BOOT, SCHEMAS, SEED, compute_tables, empty_table, write_table
@@ -72,14 +72,7 @@ class Refresh:
 
 
 def _exists(con, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
+    return table_exists(con, *qualified.split("."))
 
 
 def refresh_analytics(

@@ -16,7 +16,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipelines.digest.charts import concentration_chart, share_chart
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, table_exists
 
 QUALIFIER_WORDS = {"up_to": "up to ", "at_least": "at least ", "approx": "about ", "exact": ""}
 
@@ -105,7 +105,7 @@ def _analytics_as_of(con, end: date) -> tuple[dict[str, str], int]:
     tables computed (same code, draws and seed) from the deals announced by ``end`` and the
     capex filed by then, registered on ``con`` as ``as_of_<name>``: a backfilled digest
     of a past week shows what was known that week, not later deals."""
-    if not _table_exists(con, "marts", "fct_deals"):
+    if not table_exists(con, "marts", "fct_deals"):
         return {n: f"analytics.{n}" for n in AS_OF_TABLES}, 0
     later = con.execute(
         "select count(*) from marts.fct_deals where announced_on > ?", [end]
@@ -117,7 +117,7 @@ def _analytics_as_of(con, end: date) -> tuple[dict[str, str], int]:
     deals = con.execute("select * from marts.fct_deals where announced_on <= ?", [end]).df()
     capex = (
         con.execute("select * from marts.fct_capex where filed <= ?", [end]).df()
-        if _table_exists(con, "marts", "fct_capex")
+        if table_exists(con, "marts", "fct_capex")
         else None
     )
     tables = compute_tables(deals, capex, n_boot=N_BOOT, seed=SEED)
@@ -264,21 +264,11 @@ def build_context(warehouse: str, week: str) -> DigestContext:
     )
 
 
-def _table_exists(con, schema: str, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
-
-
 def _readable(con, table: str) -> bool:
     if "." not in table:
         return True  # an as-of table registered on this connection
     schema, name = table.split(".")
-    return _table_exists(con, schema, name)
+    return table_exists(con, schema, name)
 
 
 def _structure(
