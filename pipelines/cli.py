@@ -344,6 +344,7 @@ def sources_check(
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """Validate sources files; list each source with its last success and failure."""
+    from pipelines.ingest.connectors import is_glob
     from pipelines.ingest.runner import SHIPPED_SOURCES
     from pipelines.ingest.specs import SourcesError, load_sources
 
@@ -361,7 +362,7 @@ def sources_check(
             f"local source {spec.name!r}: path {parsed.resolve_local(spec)} does not exist"
             for spec in parsed.sources
             if spec.kind == "local"
-            and not _glob_pattern(spec.path)
+            and not is_glob(spec.path)
             and not parsed.resolve_local(spec).exists()
         ]
         if missing:
@@ -390,10 +391,6 @@ def sources_check(
         console.print("(no fetch history yet: run `csi run` to fill it)")
     if bad:
         raise typer.Exit(1)
-
-
-def _glob_pattern(path: str) -> bool:
-    return any(c in path for c in "*?[")
 
 
 def _fetch_history(warehouse: Path | None) -> dict | None:

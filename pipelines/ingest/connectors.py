@@ -247,6 +247,11 @@ def _file_uri(path: str) -> str:
     return "file://" + quote_from_bytes(os.fsencode(path))
 
 
+def is_glob(path: str) -> bool:
+    """Whether a local source's path is a glob pattern rather than a folder or file."""
+    return any(c in path for c in "*?[")
+
+
 def _walk_files(root: str, unreadable: list[tuple[str, str]]) -> Iterator[os.DirEntry]:
     """Every entry under ``root`` that is not a directory (os.scandir: no stat per name).
 
@@ -324,7 +329,7 @@ def iter_local(
     batch = batch or LOCAL_BATCH
     listed = utcnow()
     target = sources.resolve_local(spec)
-    if not target.exists() and not any(c in spec.path for c in "*?["):
+    if not target.exists() and not is_glob(spec.path):
         yield SourceHarvest(fatal=f"local path {target} does not exist")
         return
     unreadable: list[tuple[str, str]] = []
