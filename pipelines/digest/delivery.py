@@ -104,17 +104,21 @@ class DeliveryReport:
     log: list[str] = field(default_factory=list)
 
 
+def _pending(con) -> list[str]:
+    con.execute(DELIVERIES_DDL)
+    rows = con.execute(
+        "select week from raw.digest_deliveries group by week "
+        "having arg_max(status, attempted_at) = 'failed' order by week"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def pending_deliveries(warehouse: str) -> list[str]:
     """Weeks whose latest send attempt failed (retried by the next digest run)."""
     from pipelines.warehouse import connect
 
     with connect(warehouse) as con:
-        con.execute(DELIVERIES_DDL)
-        rows = con.execute(
-            "select week from raw.digest_deliveries group by week "
-            "having arg_max(status, attempted_at) = 'failed' order by week"
-        ).fetchall()
-    return [r[0] for r in rows]
+        return _pending(con)
 
 
 def _digest_message(settings: SmtpSettings, digest_dir: Path, week: str) -> EmailMessage:
@@ -128,19 +132,6 @@ def _digest_message(settings: SmtpSettings, digest_dir: Path, week: str) -> Emai
         html.read_text(encoding="utf-8"),
         charts,
     )
-
-
-def _last_sent(warehouse: str, week: str):
-    """When ``week``'s digest was last emailed, or None."""
-    from pipelines.warehouse import connect
-
-    with connect(warehouse) as con:
-        con.execute(DELIVERIES_DDL)
-        return con.execute(
-            "select max(attempted_at) from raw.digest_deliveries "
-            "where week = ? and status = 'sent'",
-            [week],
-        ).fetchone()[0]
 
 
 def deliver_pending(
@@ -163,10 +154,15 @@ def deliver_pending(
         return DeliveryReport("not sent: SMTP is not configured (CSI_SMTP_HOST unset)")
     digest_dir = Path(digest_dir)
     today = today or datetime.now(UTC).date()
-    weeks = [w for w in pending_deliveries(warehouse) if w != week]
+    with connect(warehouse) as con:
+        weeks = [w for w in _pending(con) if w != week]
+        sent_at = con.execute(  # when this week's digest was last emailed, or None
+            "select max(attempted_at) from raw.digest_deliveries "
+            "where week = ? and status = 'sent'",
+            [week],
+        ).fetchone()[0]
     rows, report = [], DeliveryReport("")
     sunday = parse_week(week)[1]
-    sent_at = _last_sent(warehouse, week)
     if today <= sunday:
         report.log.append(f"digest {week}: not emailed yet: the week ends on {sunday:%a %d %b}")
     elif sent_at is not None:
