@@ -527,14 +527,17 @@ def bench_size(
     sources = write_sources(workdir / "sources.yaml", corpus)
     warehouse = str(workdir / "warehouse.duckdb")
 
-    stages, info = run_stages(
-        sources,
-        warehouse,
-        workdir,
-        sampler,
-        dbt=dbt,
-        total_docs=lambda: _count_documents(warehouse),
-    )
+    def every_stage() -> tuple[list[dict], dict]:
+        return run_stages(
+            sources,
+            warehouse,
+            workdir,
+            sampler,
+            dbt=dbt,
+            total_docs=lambda: _count_documents(warehouse),
+        )
+
+    stages, info = every_stage()
     by = {r["stage"]: r for r in stages}
     total = sum(r["seconds"] for r in stages)
     pe_seconds = by["parse"]["seconds"] + by["extract"]["seconds"]
@@ -558,14 +561,7 @@ def bench_size(
     del labels
 
     def timed_rerun(new_documents: int) -> dict:
-        r_stages, r_info = run_stages(
-            sources,
-            warehouse,
-            workdir,
-            sampler,
-            dbt=dbt,
-            total_docs=lambda: _count_documents(warehouse),
-        )
+        r_stages, r_info = every_stage()
         r_total = sum(r["seconds"] for r in r_stages)
         return {
             "new_documents": new_documents,
