@@ -164,6 +164,7 @@ def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
             " and run_id = (select run_id from raw.fetch_log order by attempted_at desc limit 1)"
         ).fetchone()[0]
         mentions = con.execute("select count(*) from raw.deal_mentions").fetchone()[0]
+        quarantined = con.execute("select count(*) from raw.rejected_mentions").fetchone()[0]
         deals = con.execute("select count(*) from marts.fct_deals").fetchone()[0]
         capacity = con.execute(
             "select count(*) from marts.fct_deals "
@@ -181,6 +182,11 @@ def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
     console.print(f"\n[bold]Compute Supply Intelligence[/bold] — run finished in {elapsed:.0f} s")
     console.print(f"documents read: {docs}   fetch failures (last run): {failed}")
     console.print(f"deal mentions: {mentions}   deals: {deals} ({capacity} compute-capacity)")
+    if quarantined:
+        console.print(
+            f"[yellow]quarantined mentions: {quarantined}[/yellow] (refused by the schema; "
+            "reasons in raw.rejected_mentions)"
+        )
     table = Table(title="Top providers by contracted value (all time, central estimates)")
     for col in ("provider", "contracted", "share", "deals"):
         table.add_column(col, justify="left" if col == "provider" else "right")
@@ -208,11 +214,20 @@ def sql(
     import duckdb
     from rich.text import Text
 
-    from pipelines.warehouse import connect
+    from pipelines.warehouse import QueryRefused, connect, read_only_statement
 
     try:
-        with connect(warehouse, read_only=True) as con:
-            cur = con.execute(query)
+        statement = read_only_statement(query)
+    except QueryRefused as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+    def notice(message: str) -> None:
+        err.print(f"[yellow]{escape(message)}[/yellow]", highlight=False, soft_wrap=True)
+
+    try:
+        with connect(warehouse, read_only=True, on_snapshot=notice) as con:
+            cur = con.execute(statement)
             if cur is None or cur.description is None:  # blank, or only a comment
                 err.print("[red]the query has no statement that returns rows[/red]")
                 raise typer.Exit(1)

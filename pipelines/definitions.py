@@ -18,6 +18,7 @@ from pipelines.defs.assets import (
     deal_mentions,
     digests_delivered,
     mentions_match_schema,
+    no_quarantined_mentions,
     parsed_documents,
     raw_documents,
     source_catalog,
@@ -44,7 +45,7 @@ ALL_ASSETS = [
     warehouse_snapshot,
     weekly_digest,
 ]
-ALL_CHECKS = [mentions_match_schema, sources_fresh, digests_delivered]
+ALL_CHECKS = [mentions_match_schema, no_quarantined_mentions, sources_fresh, digests_delivered]
 
 DIGEST = AssetSelection.assets(weekly_digest)
 refresh_job = define_asset_job(

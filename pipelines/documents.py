@@ -35,7 +35,7 @@ from pipelines.extract.prefilter import (
     may_report_deal,
     quick_parse,
 )
-from pipelines.extract.schema import validate_mentions
+from pipelines.extract.schema import plausible_date, split_mentions
 from pipelines.parallel import worker_count
 from pipelines.warehouse import connect, ensure_raw_schema
 
@@ -53,6 +53,8 @@ class StageReport:
     skipped: int = 0
     failures: list[str] = field(default_factory=list)
     produced: int = 0
+    rejected: int = 0  # mentions quarantined in raw.rejected_mentions
+    warnings: list[str] = field(default_factory=list)  # per-document notes (a date refused)
 
 
 # --------------------------------------------------------------------------- workers
@@ -65,7 +67,8 @@ def _init_worker(gazetteer: Gazetteer | None = None) -> None:
 
 
 def _parse_one(row: tuple) -> tuple:
-    """A raw.parsed_documents row for one stored document, or (document_id, error)."""
+    """(a raw.parsed_documents row, warning or None) for one stored document, or
+    (document_id, error)."""
     doc_id, url, ctype, feed_title, feed_pub, fetched_at, body = row
     gazetteer = _GAZETTEER or Gazetteer.load()
     body = bytes(body)
@@ -82,11 +85,24 @@ def _parse_one(row: tuple) -> tuple:
             text, parser = parsed.text, parsed.parser
     except Exception as exc:  # one bad document never stops the stage
         return (doc_id, f"{doc_id} ({url}): {type(exc).__name__}: {exc}")
+    warning = None
+    if published is not None and not plausible_date(published, fetched_at):
+        warning = (
+            f"{doc_id} ({url}): publication date {published:%Y-%m-%d} ({source}) is outside "
+            f"1995..a year after the fetch; not used"
+        )
+        published = None
+    if feed_pub is not None and not plausible_date(feed_pub, fetched_at):
+        warning = warning or (
+            f"{doc_id} ({url}): feed date {feed_pub:%Y-%m-%d} is outside 1995..a year after "
+            "the fetch; not used"
+        )
+        feed_pub = None
     if published is None and feed_pub is not None:
         published, source = feed_pub, "feed"
     if published is None:
         published, source = fetched_at, "fetched"
-    return (doc_id, title, published, source, text, len(text), parser, _utcnow())
+    return (doc_id, title, published, source, text, len(text), parser, _utcnow()), warning
 
 
 def _extract_one(row: tuple) -> tuple:
@@ -240,10 +256,12 @@ def parse_new_documents(
                 for outs in pool.run(_parse_one, tasks):
                     rows = []
                     for out in outs:
-                        if len(out) == 2:
+                        if isinstance(out[0], str):
                             report.failures.append(out[1])
-                        else:
-                            rows.append(out)
+                            continue
+                        rows.append(out[0])
+                        if out[1]:
+                            report.warnings.append(out[1])
                     if rows:
                         frame = pd.DataFrame.from_records(rows, columns=PARSED_COLUMNS)
                         con.register("new_parsed", frame)
@@ -328,22 +346,32 @@ def extract_new_mentions(
                     "mentions stored by earlier runs are unchanged. Run again to extract."
                 ) from exc
             reader.close()
-            frame = _write_mentions(con, records, log_rows, now)
+            frame, rejected = _write_mentions(con, records, log_rows, now)
     finally:
         pool.close()
     report.processed = len(log_rows)
     report.produced = len(frame)
+    report.rejected = len(rejected)
+    for _, row in rejected.iterrows():
+        report.warnings.append(f"mention {row['mention_id']} quarantined: {row['reason']}")
     return report, frame
 
 
-def _write_mentions(con, records: list[dict], log_rows: list[tuple], now: datetime):
-    """Validate the new mentions, then write them and the extraction log in one transaction.
+def _write_mentions(
+    con, records: list[dict], log_rows: list[tuple], now: datetime
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate the new mentions, then write the valid ones, the refused ones (to
+    raw.rejected_mentions, with the reason) and the extraction log in one transaction.
 
-    Returns the validated frame; raises (writing nothing) when a mention breaks the schema."""
+    One bad value (a "$15 trillion" typo, a date in year 9999) never blocks its neighbours:
+    its row is quarantined and the document counts as extracted, so later runs do not trip
+    on it again. Returns (stored frame, rejected frame)."""
     frame = pd.DataFrame.from_records(records, columns=MENTION_COLUMNS)
-    frame = validate_mentions(frame)  # raises, naming the offending rows; nothing is written
+    frame, rejected = split_mentions(frame)
     frame["extractor_version"] = EXTRACTOR_VERSION
     frame["extracted_at"] = now
+    rejected["extractor_version"] = EXTRACTOR_VERSION
+    rejected["rejected_at"] = now
     log = pd.DataFrame.from_records(log_rows, columns=LOG_COLUMNS)
     con.execute("begin transaction")
     try:
@@ -354,21 +382,26 @@ def _write_mentions(con, records: list[dict], log_rows: list[tuple], now: dateti
                 "delete from raw.deal_mentions "
                 "where document_id in (select document_id from done_docs)"
             )
-            con.execute(
-                "delete from raw.extraction_log "
-                "where document_id in (select document_id from done_docs)"
-            )
+            for table in ("extraction_log", "rejected_mentions"):
+                con.execute(
+                    f"delete from raw.{table} "
+                    "where document_id in (select document_id from done_docs)"
+                )
             con.execute("insert into raw.extraction_log select * from done_docs")
             con.unregister("done_docs")
         if not frame.empty:
             con.register("new_mentions", frame[RAW_MENTION_ORDER])
             con.execute("insert into raw.deal_mentions select * from new_mentions")
             con.unregister("new_mentions")
+        if not rejected.empty:
+            con.register("new_rejected", rejected)
+            con.execute("insert into raw.rejected_mentions select * from new_rejected")
+            con.unregister("new_rejected")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return frame
+    return frame, rejected
 
 
 MENTION_FIELDS = (

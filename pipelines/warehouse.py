@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -134,6 +135,17 @@ create table if not exists raw.deal_mentions (
     extracted_at timestamp not null
 );
 
+-- mentions the schema refused (a value above $10T, a date outside 1995..next year, ...), one
+-- row each with the reason; the rest of their document and chunk is stored as usual
+create table if not exists raw.rejected_mentions (
+    mention_id varchar primary key,
+    document_id varchar not null,
+    reason varchar not null,
+    record varchar not null,           -- the refused mention as JSON
+    extractor_version varchar not null,
+    rejected_at timestamp not null
+);
+
 create table if not exists raw.extraction_log (
     document_id varchar primary key,   -- one row per document the extractor has seen
     mentions integer not null,
@@ -228,6 +240,46 @@ def _shared_lock(target: Path, wait: bool) -> Iterator[bool]:
 WRITER_SETTINGS = "set disabled_compression_methods = 'dict_fsst'"
 
 
+# Every read-only connection (``csi sql``, the digest, the UI's checks) is sealed: no file or
+# network access outside the warehouse itself (read_csv, COPY ... TO, EXPORT, ATTACH,
+# INSTALL), no extension loading, and the settings cannot be changed back.
+READER_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+# Statement kinds a reader may run: queries, EXPLAIN, and PRAGMA / CALL of built-in
+# table functions (their file access is refused by READER_CONFIG).
+READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
+
+
+class QueryRefused(ValueError):
+    """A query ``csi sql`` will not run: more than one statement, or one that is not a read."""
+
+
+def read_only_statement(query: str) -> str:
+    """The one read statement of ``query``, or :class:`QueryRefused` saying why not (empty,
+    chained statements, or a kind that writes: COPY, ATTACH, INSTALL, CREATE, SET ...)."""
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise QueryRefused(str(exc)) from None
+    if not statements:
+        raise QueryRefused("the query has no statement that returns rows")
+    if len(statements) > 1:
+        raise QueryRefused(
+            f"one statement per call: the query has {len(statements)} (separated by ';')"
+        )
+    kind = statements[0].type.name
+    if kind not in READ_STATEMENTS:
+        raise QueryRefused(
+            f"{kind} statements are refused: csi sql only reads the warehouse "
+            f"({', '.join(READ_STATEMENTS)})"
+        )
+    return statements[0].query
+
+
 def _open_writer(target: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(target))
     con.execute(WRITER_SETTINGS)
@@ -236,13 +288,17 @@ def _open_writer(target: Path) -> duckdb.DuckDBPyConnection:
 
 @contextmanager
 def connect(
-    path: str | os.PathLike | None = None, read_only: bool = False
+    path: str | os.PathLike | None = None,
+    read_only: bool = False,
+    on_snapshot: Callable[[str], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for the duration of a ``with`` block.
 
     Writers take the write lock first. Readers take a shared lock, so a writer waits for
     them rather than failing; if a writer is busy, readers get the snapshot of the last
-    completed run instead (or wait for the writer when there is no snapshot yet).
+    completed run instead (or wait for the writer when there is no snapshot yet), and
+    ``on_snapshot`` is told so with the snapshot's age. Readers are sealed
+    (:data:`READER_CONFIG`).
     """
     target = warehouse_path(path)
     if not read_only:
@@ -260,7 +316,13 @@ def connect(
     snapshot = snapshot_path(target)
     with _shared_lock(target, wait=not snapshot.exists()) as got_main:
         source = target if got_main else snapshot
-        con = duckdb.connect(str(source), read_only=True)
+        if not got_main and on_snapshot is not None:
+            taken = datetime.fromtimestamp(snapshot.stat().st_mtime, UTC)
+            on_snapshot(
+                f"a run is writing {target}: reading the snapshot of the last completed run "
+                f"({taken:%Y-%m-%d %H:%M} UTC); newer data appears when the run ends"
+            )
+        con = duckdb.connect(str(source), read_only=True, config=READER_CONFIG)
         try:
             yield con
         finally:

@@ -113,8 +113,14 @@ def parsed_documents(context: AssetExecutionContext, csi: CsiSettings) -> Materi
     report = parse_new_documents(csi.warehouse_file, progress=context.log.info)
     for failure in report.failures:
         context.log.warning(f"parse failed: {failure}")
+    for warning in report.warnings:
+        context.log.warning(warning)
     return MaterializeResult(
-        metadata={"parsed": report.processed, "failures": len(report.failures)}
+        metadata={
+            "parsed": report.processed,
+            "failures": len(report.failures),
+            "dates_refused": len(report.warnings),
+        }
     )
 
 
@@ -124,12 +130,15 @@ def deal_mentions(context: AssetExecutionContext, csi: CsiSettings) -> Materiali
     report, frame = extract_new_mentions(csi.warehouse_file, progress=context.log.info)
     for failure in report.failures:
         context.log.warning(f"extraction failed: {failure}")
+    for warning in report.warnings:
+        context.log.warning(warning)
     columns = ["buyer", "provider", "deal_type", "value_usd", "value_qualifier", "evidence"]
     return MaterializeResult(
         metadata={
             "documents_processed": report.processed,
             "new_mentions": report.produced,
             "failures": len(report.failures),
+            "quarantined_mentions": report.rejected,
             "preview": _md_table(frame[columns] if len(frame) else pd.DataFrame(), 20),
         }
     )
@@ -146,6 +155,22 @@ def mentions_match_schema(csi: CsiSettings) -> AssetCheckResult:
             passed=False, metadata={"rows": len(stored), "failures": MetadataValue.md(str(exc))}
         )
     return AssetCheckResult(passed=True, metadata={"rows": len(stored)})
+
+
+@asset_check(
+    asset=deal_mentions,
+    description="No mention was quarantined in raw.rejected_mentions (warns, with the reasons).",
+)
+def no_quarantined_mentions(csi: CsiSettings) -> AssetCheckResult:
+    with connect(csi.warehouse_file, read_only=True) as con:
+        rejected = con.execute(
+            "select mention_id, reason from raw.rejected_mentions order by rejected_at desc"
+        ).df()
+    return AssetCheckResult(
+        passed=rejected.empty,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"quarantined": len(rejected), "latest": _md_table(rejected, 20)},
+    )
 
 
 @asset_check(

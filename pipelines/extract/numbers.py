@@ -201,6 +201,8 @@ MONEY_RE = re.compile(
     re.IGNORECASE,
 )
 _QUAL_BEFORE_RE = re.compile(rf"(?:^|(?<=[^\w]))(?:{_QUAL_RE})\s*$", re.IGNORECASE)
+# a sign or word that makes the amount negative ("-$5 billion", "minus $2bn"): not a deal value
+_NEGATIVE_BEFORE_RE = re.compile(r"(?:(?:^|[\s(:=])[-−‒]|\b(?:minus|negative)\s+)$", re.I)
 
 
 MONEY_HINT_RE = re.compile(r"[$€£¥]|USD|EUR|GBP|JPY|CHF|CAD|AUD|dollar|euro|pound|yen|franc", re.I)
@@ -232,7 +234,7 @@ def find_money(text: str, on: date | None = None, min_usd: float = 1e6) -> list[
             num = to_number(m.group("num2"))
             scale_tok = m.group("scale2").lower()
             hi = None
-        if num is None:
+        if num is None or _NEGATIVE_BEFORE_RE.search(text, max(0, m.start() - 10), m.start()):
             continue
         scale = SCALES.get(scale_tok, 1.0) if scale_tok else 1.0
         # A bare "$5 m" is fine, but "$5 t" (t = trillion) only with no space: guard "$5 to".

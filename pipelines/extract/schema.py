@@ -3,14 +3,20 @@
 ``mentions_frame`` turns one document's :class:`~pipelines.extract.mentions.Mention` list into
 rows (``mention_id = '<document_id>#<n>'``, ``mention_index = n``); ``validate_mentions``
 checks a frame with ``lazy=True`` and, on failure, raises :class:`MentionValidationError`
-whose message lists every offending row as ``document_id / field / value / check``.
+whose message lists every offending row as ``document_id / field / value / check``;
+``split_mentions`` instead sets the offending rows aside one by one (the extract stage
+quarantines them in ``raw.rejected_mentions``) and returns the valid rest.
+
+Dates must fall in a plausible window: from 1995 (before any cloud-compute contract) to a
+year after today for announcement dates, and to 2100 for contract end dates.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
-from datetime import date, datetime
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pandera.pandas as pa
@@ -28,6 +34,37 @@ def _is_date_or_null(series: pd.Series) -> pd.Series:
 
 def _nonblank(series: pd.Series) -> pd.Series:
     return series.map(lambda v: isinstance(v, str) and bool(v.strip()))
+
+
+EARLIEST_DATE = date(1995, 1, 1)
+LATEST_END_DATE = date(2100, 12, 31)
+FUTURE_SLACK = timedelta(days=366)
+
+
+def plausible_date(day: date | datetime | None, reference: date | datetime | None = None) -> bool:
+    """Whether ``day`` lies in the window a deal or a publication can have: not before 1995,
+    not more than a year after ``reference`` (the fetch; default today)."""
+    if day is None:
+        return False
+    d = day.date() if isinstance(day, datetime) else day
+    ref = reference or date.today()
+    ref = ref.date() if isinstance(ref, datetime) else ref
+    return EARLIEST_DATE <= d <= ref + FUTURE_SLACK
+
+
+def _dates_within(latest: Callable[[], date]) -> Callable[[pd.Series], pd.Series]:
+    def check(series: pd.Series) -> pd.Series:
+        hi = latest()
+
+        def ok(v) -> bool:
+            if v is None or (not isinstance(v, date | datetime) and pd.isna(v)):
+                return True
+            d = v.date() if isinstance(v, datetime) else v
+            return isinstance(d, date) and EARLIEST_DATE <= d <= hi
+
+        return series.map(ok)
+
+    return check
 
 
 _str = pa.Column(None, checks=pa.Check(_nonblank, element_wise=False, name="non_blank"))
@@ -59,7 +96,12 @@ MentionSchema = pa.DataFrameSchema(
             "float64", nullable=True, coerce=True, checks=pa.Check.in_range(0, 50, False, True)
         ),
         "end_date": pa.Column(
-            None, nullable=True, checks=pa.Check(_is_date_or_null, name="is_date")
+            None,
+            nullable=True,
+            checks=[
+                pa.Check(_is_date_or_null, name="is_date"),
+                pa.Check(_dates_within(lambda: LATEST_END_DATE), name="plausible_end_date"),
+            ],
         ),
         "gpu_model": _opt_str,
         "gpu_count": pa.Column("Int64", nullable=True, coerce=True, checks=pa.Check.gt(0)),
@@ -67,7 +109,15 @@ MentionSchema = pa.DataFrameSchema(
             "float64", nullable=True, coerce=True, checks=pa.Check.in_range(0, 1e6, False, True)
         ),
         "announced_on": pa.Column(
-            None, nullable=True, checks=pa.Check(_is_date_or_null, name="is_date")
+            None,
+            nullable=True,
+            checks=[
+                pa.Check(_is_date_or_null, name="is_date"),
+                pa.Check(
+                    _dates_within(lambda: date.today() + FUTURE_SLACK),
+                    name="plausible_announced_on",
+                ),
+            ],
         ),
         "evidence": _str,
         "evidence_start": pa.Column("int64", checks=pa.Check.ge(0), coerce=True),
@@ -176,3 +226,63 @@ def validate_mentions(df: pd.DataFrame) -> pd.DataFrame:
         failures = exc.failure_cases
         message = "deal_mentions failed validation:\n" + _describe(df, failures)
         raise MentionValidationError(message, failures) from None
+
+
+REJECTED_COLUMNS = ("mention_id", "document_id", "reason", "record")
+
+
+def _record_json(row: pd.Series) -> str:
+    def plain(v):
+        if v is None or (not isinstance(v, str | date | datetime) and pd.isna(v)):
+            return None
+        if isinstance(v, date | datetime):
+            return v.isoformat()
+        return v.item() if hasattr(v, "item") else v
+
+    return json.dumps({k: plain(v) for k, v in row.items()}, default=str, ensure_ascii=False)
+
+
+def split_mentions(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(valid rows, rejected rows): each row that breaks the schema is set aside with the
+    reason (field, value, check), so one bad value never blocks its neighbours. The rejected
+    frame has :data:`REJECTED_COLUMNS`, the offending row kept whole as JSON in ``record``.
+    Raises :class:`MentionValidationError` only for a problem no single row explains (a
+    missing column)."""
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise MentionValidationError(f"deal_mentions is missing columns: {', '.join(missing)}")
+    df = df.reset_index(drop=True)
+    reasons: dict[int, list[str]] = {}
+    for _ in range(3):  # a coercion failure can hide a later check's failure on the same row
+        rest = df.drop(index=list(reasons))
+        try:
+            valid = MentionSchema.validate(rest, lazy=True)
+            break
+        except SchemaErrors as exc:
+            found = False
+            for _, fc in exc.failure_cases.iterrows():
+                idx = fc.get("index")
+                if idx is None or pd.isna(idx) or int(idx) not in rest.index:
+                    continue
+                found = True
+                lines = _describe(rest.loc[[int(idx)]], fc.to_frame().T)
+                reasons.setdefault(int(idx), []).append(lines.strip())
+            if not found:
+                raise MentionValidationError(
+                    "deal_mentions failed validation:\n" + _describe(rest, exc.failure_cases)
+                ) from None
+    else:
+        raise MentionValidationError("deal_mentions: rows kept failing validation")
+    rejected = pd.DataFrame(
+        [
+            {
+                "mention_id": str(df.at[i, "mention_id"]),
+                "document_id": str(df.at[i, "document_id"]),
+                "reason": "; ".join(dict.fromkeys(why)),
+                "record": _record_json(df.loc[i]),
+            }
+            for i, why in sorted(reasons.items())
+        ],
+        columns=list(REJECTED_COLUMNS),
+    )
+    return valid, rejected

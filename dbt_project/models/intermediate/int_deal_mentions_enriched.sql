@@ -112,7 +112,13 @@ dated_documents as (
         documents.genre,
         documents.url,
         documents.fetched_at,
-        coalesce(parsed_documents.published_at, documents.feed_published_at) as published_at,
+        -- a date outside 1995 .. a year after the fetch is never used (the parse stage
+        -- refuses such dates since; this guards rows parsed before it did)
+        case
+            when coalesce(parsed_documents.published_at, documents.feed_published_at)
+                between timestamp '1995-01-01' and documents.fetched_at + interval 366 day
+                then coalesce(parsed_documents.published_at, documents.feed_published_at)
+        end as published_at,
         coalesce(parsed_documents.title, documents.feed_title) as title
 
     from documents
