@@ -152,6 +152,22 @@ def run(
         )
         raise typer.Exit(1)
     _print_summary(wh, csi.digest_dir, elapsed)
+    _exit_if_email_failed(wh)
+
+
+def _exit_if_email_failed(warehouse: str) -> None:
+    """Exit 3 when a digest email could not be sent (a cron job must notice): the digest
+    files are written and the send is retried by the next run."""
+    from pipelines.digest.delivery import pending_deliveries
+
+    pending = pending_deliveries(warehouse)
+    if pending:
+        err.print(
+            f"[red]digest email failed for {', '.join(pending)}[/red]; the digests are written "
+            "and the send is retried by the next run (reasons in raw.digest_deliveries)",
+            soft_wrap=True,
+        )
+        raise typer.Exit(3)
 
 
 def _print_summary(warehouse: str, digest_dir: str, elapsed: float) -> None:
@@ -268,7 +284,12 @@ def digest(
     _folder_option(out)
     try:
         parse_week(week)
-        paths = write_digest(str(warehouse_path(warehouse)), week, out or DEFAULT_DIGEST_DIR)
+        paths = write_digest(
+            str(warehouse_path(warehouse)),
+            week,
+            out or DEFAULT_DIGEST_DIR,
+            on_snapshot=lambda m: err.print(f"[yellow]{escape(m)}[/yellow]", soft_wrap=True),
+        )
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None

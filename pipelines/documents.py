@@ -30,14 +30,16 @@ from pipelines.extract.gazetteer import Gazetteer
 from pipelines.extract.html import parse_document
 from pipelines.extract.mentions import EXTRACTOR_VERSION, extract_mentions
 from pipelines.extract.prefilter import (
+    LOST_TEXT_CHARS,
     PARSER_PREFILTER,
     PREFILTER_PREFIX,
+    markup_text_chars,
     may_report_deal,
     quick_parse,
 )
 from pipelines.extract.schema import plausible_date, split_mentions
 from pipelines.parallel import worker_count
-from pipelines.warehouse import connect, ensure_raw_schema
+from pipelines.warehouse import connect, ensure_raw_schema, rollback_quietly
 
 CHUNK = 1000  # documents read, parsed and written per round trip to the warehouse
 POOL_MIN = 200  # fewer new documents than this are processed in-process (no pool start-up)
@@ -86,8 +88,15 @@ def _parse_one(row: tuple) -> tuple:
     except Exception as exc:  # one bad document never stops the stage
         return (doc_id, f"{doc_id} ({url}): {type(exc).__name__}: {exc}")
     warning = None
+    if not text.strip() and body and parser != PARSER_PREFILTER:
+        lost = markup_text_chars(body.decode("utf-8", "replace"))
+        if lost >= LOST_TEXT_CHARS:
+            warning = (
+                f"{doc_id} ({url}): the parse kept no text from a page with about {lost:,} "
+                "characters of text (markup nested too deep or broken?); stored empty"
+            )
     if published is not None and not plausible_date(published, fetched_at):
-        warning = (
+        warning = warning or (
             f"{doc_id} ({url}): publication date {published:%Y-%m-%d} ({source}) is outside "
             f"1995..a year after the fetch; not used"
         )
@@ -399,7 +408,7 @@ def _write_mentions(
             con.unregister("new_rejected")
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        rollback_quietly(con)
         raise
     return frame, rejected
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
+import sys
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -280,8 +283,58 @@ def read_only_statement(query: str) -> str:
     return statements[0].query
 
 
-def _open_writer(target: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(target))
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed write without hiding why it failed: when the failure already
+    ended the transaction (a full disk, say), DuckDB's "cannot rollback - no transaction is
+    active" would otherwise replace the real cause ("No space left on device")."""
+    with suppress(duckdb.Error):
+        con.execute("rollback")
+
+
+LOCK_TIMEOUT_S = 600.0  # how long a writer waits for another program's DuckDB connection
+_HOLDER_RE = re.compile(r"Conflicting lock is held in (?P<holder>.+?)(?:\.\s|\.?$)", re.S)
+
+
+class WarehouseBusy(RuntimeError):
+    """Another program kept its DuckDB connection on the warehouse past the wait."""
+
+
+def _open_writer(
+    target: Path, timeout: float | None = None, sleep: Callable[[float], None] = time.sleep
+) -> duckdb.DuckDBPyConnection:
+    """A read-write connection. If another program (a notebook, a BI tool, the duckdb
+    shell) holds the file — even read-only, which DuckDB does not share with a writer —
+    wait for it, saying once who holds it, up to ``timeout`` seconds
+    (``CSI_LOCK_TIMEOUT``, default 600)."""
+    if timeout is None:
+        timeout = float(os.environ.get("CSI_LOCK_TIMEOUT") or LOCK_TIMEOUT_S)
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            con = duckdb.connect(str(target))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            m = _HOLDER_RE.search(str(exc))
+            holder = m.group("holder").strip() if m else "another program"
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"{target} is held by {holder}, which kept it for over {timeout:g} s; "
+                    "close that connection (DuckDB lets no writer in while another process "
+                    "has the file open, even read-only) or read the snapshot "
+                    f"{snapshot_path(target)} instead, then run again"
+                ) from None
+            if not told:
+                print(
+                    f"csi: waiting for {holder} to close {target} (DuckDB allows no writer "
+                    f"while another process has it open; giving up after {timeout:g} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                told = True
+            sleep(0.5)
     con.execute(WRITER_SETTINGS)
     return con
 

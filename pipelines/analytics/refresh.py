@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.warehouse import connect, table_exists
+from pipelines.warehouse import connect, rollback_quietly, table_exists
 
 from .assumptions import DEFAULT_ASSUMPTIONS, Assumptions
 from .tables import N_BOOT, SCHEMAS, SEED, compute_tables, empty_table, write_table
@@ -135,6 +135,6 @@ def refresh_analytics(
                 )
             con.execute("commit")
         except Exception:
-            con.execute("rollback")
+            rollback_quietly(con)
             raise
     return Refresh(tables, False, 0 if deals is None else len(deals), fingerprint, notes)

@@ -1,6 +1,7 @@
 """dbt models as Dagster assets (dagster-dbt). dbt sources map to the Python assets upstream."""
 
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -117,6 +118,19 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, csi: C
         context.log.info(
             "dbt build: " + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
         )
+        prune_invocation_targets(Path(invocation.target_path))
+
+
+def prune_invocation_targets(keep: Path) -> int:
+    """Remove the per-run folders dagster-dbt leaves in dbt_project/target (about 4 MB a
+    run), all but ``keep`` (the last run's, for reading its logs and artifacts). Called
+    under the warehouse write lock, so no other dbt run is using one."""
+    removed = 0
+    for folder in keep.parent.glob("warehouse_models-*"):
+        if folder.is_dir() and folder.resolve() != keep.resolve():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _restore_env(previous: str | None) -> None:

@@ -8,6 +8,7 @@ evidence, company names from documents) can never inject markup.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -126,9 +127,11 @@ def _analytics_as_of(con, end: date) -> tuple[dict[str, str], int]:
     return {n: f"as_of_{n}" for n in AS_OF_TABLES}, int(later)
 
 
-def build_context(warehouse: str, week: str) -> DigestContext:
+def build_context(
+    warehouse: str, week: str, on_snapshot: Callable[[str], None] | None = None
+) -> DigestContext:
     start, end = parse_week(week)
-    with connect(warehouse, read_only=True) as con:
+    with connect(warehouse, read_only=True, on_snapshot=on_snapshot) as con:
         src, later = _analytics_as_of(con, end)
         deals = con.execute(
             "select * from marts.fct_deals where announced_on between ? and ? "
@@ -402,8 +405,15 @@ def render_html(ctx: DigestContext) -> str:
     )
 
 
-def write_digest(warehouse: str, week: str, out_dir: str | Path) -> dict[str, Path]:
-    ctx = build_context(warehouse, week)
+def write_digest(
+    warehouse: str,
+    week: str,
+    out_dir: str | Path,
+    on_snapshot: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Write the digest of ``week``; ``on_snapshot`` hears when a busy writer made it read
+    the snapshot of the last completed run."""
+    ctx = build_context(warehouse, week, on_snapshot)
     out = Path(out_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     paths = {"md": out / f"{ctx.week}.md", "html": out / f"{ctx.week}.html"}

@@ -73,13 +73,47 @@ _SINGLE_BYTE_RE = re.compile(
 )
 
 
+def _utf16_without_bom(body: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' for UTF-16 text without a byte-order mark: mostly-ASCII
+    text in UTF-16 has a NUL in every other byte (odd positions for LE, even for BE),
+    which no 8-bit or UTF-8 page has."""
+    head = body[:4096]
+    if len(head) < 16 or b"\x00" not in head:
+        return None
+    half = len(head) // 2
+    odd = head[1::2].count(0)
+    even = head[0::2].count(0)
+    if odd >= 0.6 * half and even <= 0.1 * half:
+        return "utf-16-le"
+    if even >= 0.6 * half and odd <= 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+# Invisible format characters: bidi embeddings, overrides and isolates, direction marks,
+# zero-width spaces and joiners, word joiner, BOM, soft hyphen. Inside or around a name
+# they split it ("Core\u200bWeave") or hide it, and the words beside it pass for a company.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode with the declared charset (header, BOM, or ``<meta charset>``), falling back
-    to detection when it fails. Returns (text, encoding used)."""
+    to detection when it fails; invisible format characters are removed. Returns (text,
+    encoding used)."""
+    text, encoding = _decode_body(body, content_type)
+    return _INVISIBLE_RE.sub("", text), encoding
+
+
+def _decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     if body.startswith(codecs.BOM_UTF8):
         return body[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return body.decode("utf-16", errors="replace"), "utf-16"
+    utf16 = _utf16_without_bom(body)
+    if utf16:
+        return body.decode(utf16, errors="replace"), utf16
     declared = None
     if content_type:
         m = _CHARSET_RE.search(content_type)

@@ -157,4 +157,19 @@ def quick_parse(
         el.tail = "\n" + el.tail if el.tail else "\n"
         el.text = "\n" + el.text if el.text else "\n"
     lines = (" ".join(t.split()) for t in tree.text_content().split("\n"))
-    return title, published, source, "\n".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
+    if not text and markup_text_chars(html) >= LOST_TEXT_CHARS:
+        # lxml gave up on the page (elements nested deeper than libxml2 allows) and kept no
+        # text: the full parse, with its fallbacks, reads it instead
+        return None
+    return title, published, source, text
+
+
+LOST_TEXT_CHARS = 200  # text outside tags that a page with no parsed text must not have
+_TAG_RE = re.compile(r"<(?:script|style)\b.*?</(?:script|style)\s*>|<[^>]*>", re.S | re.I)
+
+
+def markup_text_chars(html: str) -> int:
+    """Characters of a page outside its tags, scripts and styles (a rough measure, used
+    only when a parse kept no text at all)."""
+    return len("".join(_TAG_RE.sub(" ", html).split()))

@@ -6,9 +6,9 @@ HTTP attempt (or file read), failures included.
 
 from __future__ import annotations
 
-import glob
 import mimetypes
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -252,11 +252,54 @@ def is_glob(path: str) -> bool:
     return any(c in path for c in "*?[")
 
 
+def _glob_base(pattern: str) -> str:
+    """The folder a glob pattern starts from: its leading components without wildcards."""
+    parts = pattern.split(os.sep)
+    base: list[str] = []
+    for part in parts[:-1]:
+        if is_glob(part):
+            break
+        base.append(part)
+    return os.sep.join(base) or (os.sep if pattern.startswith(os.sep) else ".")
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob pattern as a regular expression over whole paths: ``**/`` any folders (or
+    none), ``*`` and ``?`` never across a ``/``, ``[...]`` a character class."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and "]" in pattern[i + 2 :]:
+            j = pattern.index("]", i + 2)
+            body = pattern[i + 1 : j]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append(f"[{body}]")
+            i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
 def _walk_files(root: str, unreadable: list[tuple[str, str]]) -> Iterator[os.DirEntry]:
     """Every entry under ``root`` that is not a directory (os.scandir: no stat per name).
 
-    A subfolder that cannot be listed is added to ``unreadable`` (path, reason) and the
-    walk goes on; the root itself failing raises."""
+    Symlinked folders are not followed, and no folder is listed twice, so links that loop
+    cannot make the walk endless. A subfolder that cannot be listed is added to
+    ``unreadable`` (path, reason) and the walk goes on; the root itself failing raises."""
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -302,11 +345,24 @@ def list_local(
             found.append(LocalFile(_file_uri(path), path, st.st_size, st.st_mtime_ns))
         where = root.as_uri()
     else:
-        for name in glob.glob(str(target), recursive=True):
-            path = os.path.realpath(name)
-            if os.path.splitext(path)[1].lower() not in exts or not os.path.isfile(path):
+        # our own walk rather than glob.glob(recursive=True), which follows symlinked
+        # folders and never ends on a link loop
+        pattern = os.path.normpath(str(target))
+        base, matcher = _glob_base(pattern), _glob_regex(pattern)
+        seen: set[str] = set()
+        walk = _walk_files(base, unreadable) if os.path.isdir(base) else iter(())
+        for entry in walk:
+            if not matcher.match(entry.path) or os.path.splitext(entry.name)[1].lower() not in exts:
                 continue
-            st = os.stat(path)
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                unreadable.append((entry.path, f"cannot read: {exc.strerror or exc}"))
+                continue
+            path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+            if not stat.S_ISREG(st.st_mode) or path in seen:
+                continue
+            seen.add(path)
             found.append(LocalFile(_file_uri(path), path, st.st_size, st.st_mtime_ns))
         where = str(target)
     found.sort(key=lambda f: f.uri)
@@ -350,6 +406,15 @@ def iter_local(
     harvest.log += problems
     for start in range(0, len(todo), batch):
         for f in todo[start : start + batch]:
+            if f.size > spec.max_file_bytes:
+                harvest.log.append(
+                    LogEntry(
+                        f.uri, 1, utcnow(), None, "skipped",
+                        f"{f.path}: {f.size:,} bytes, over the source's max_file_bytes "
+                        f"({spec.max_file_bytes:,}); not read",
+                    )
+                )  # fmt: skip
+                continue
             try:
                 with open(f.path, "rb") as fh:
                     body = fh.read()

@@ -3,20 +3,42 @@
 Live runs use httpx's real transport; the default run swaps in ``ReplayTransport`` which
 answers from recordings under ``sources/recordings`` — the connectors, retries, size cap,
 robots.txt and conditional-GET logic run exactly the same way in both modes.
+
+Limits on live fetching (each refused fetch is one fetch_log row with the reason; the rest
+of the source goes on):
+
+* **Network policy.** A link found in content (a feed item, an index page) or a redirect
+  target may not reach a loopback, private, link-local, multicast or otherwise non-global
+  address. The check runs on the address the name resolves to, at connect time, and the
+  connection goes to that checked address, so DNS rebinding cannot slip past it. Hosts of
+  the source's own configured URLs are trusted wherever they point (a user may run a feed
+  on their intranet), and ``allow_private_network: true`` on a source lifts the rule for it.
+* **Deadlines.** Every fetch has a total deadline (``total_timeout``, 120 s) over the
+  connection, headers and body, so a server that trickles a byte a second cannot hold a
+  run; each read still has its own ``read_timeout``.
+* **Size.** Every decoded byte counts against the body cap (10 MiB; 100 MiB for SEC
+  companyfacts) whatever the ``Content-Encoding`` stack: decoding is ours, in bounded
+  pieces, so a gzip bomb or ``gzip, gzip`` stops at the cap instead of inflating in memory.
+  robots.txt is read up to 512 KiB (what search engines read) under the same rules.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import re
+import socket
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 import yaml
 
@@ -134,6 +156,208 @@ def _normalise(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
 
 
+# --------------------------------------------------------------------------- network policy
+ROBOTS_MAX_BYTES = 512 * 1024
+_PIECE = 64 * 1024  # decoded bytes produced per step: what one decoding step may hold
+
+
+class BlockedAddress(Exception):
+    """A discovered link or redirect that would reach an internal address."""
+
+
+class DeadlineExceeded(httpcore.ReadTimeout):
+    """The fetch ran past its total deadline (httpx reports it as a ReadTimeout)."""
+
+
+def is_internal_address(address: str) -> bool:
+    """Loopback, private, link-local, multicast, reserved, unspecified or any other address
+    that is not globally routable (IPv4-mapped IPv6 addresses judged as IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_multicast or not ip.is_global
+
+
+@dataclass
+class _Scope:
+    """What the fetches of the current thread may reach, and by when they must finish."""
+
+    trusted_hosts: frozenset[str] = frozenset()
+    allow_private: bool = False
+    deadline: float | None = None
+
+
+_SCOPE = threading.local()
+
+
+def _scope() -> _Scope:
+    scope = getattr(_SCOPE, "value", None)
+    if scope is None:
+        scope = _SCOPE.value = _Scope()
+    return scope
+
+
+def _host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write stops at the thread's fetch deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream):
+        self._inner = inner
+
+    def _timeout(self, timeout: float | None) -> float | None:
+        deadline = _scope().deadline
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded("total deadline exceeded")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._timeout(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._timeout(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._timeout(timeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend with the network policy: resolve, check every address,
+    connect to a checked address (never resolving twice)."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        scope = _scope()
+        name = host.decode("ascii") if isinstance(host, bytes) else str(host)
+        name = name.strip("[]").lower()
+        try:
+            infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {name}: {exc}") from exc
+        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        if not scope.allow_private and name not in scope.trusted_hosts:
+            internal = [a for a in addresses if is_internal_address(a)]
+            if internal:
+                raise BlockedAddress(
+                    f"refused: {name} resolves to {internal[0]}, an internal address; only "
+                    "the source's own configured hosts may be internal (or set "
+                    "allow_private_network: true on the source)"
+                )
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                stream = self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                error = exc
+                continue
+            return _DeadlineStream(stream)
+        raise error or httpcore.ConnectError(f"no address for {name}")
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("unix sockets are not used by csi")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport on :class:`_GuardedBackend` (the network policy and deadlines)."""
+
+    def __init__(self) -> None:
+        super().__init__(retries=0)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_GuardedBackend(),
+        )
+
+
+# --------------------------------------------------------------------------- decoding
+class _Undecodable(Exception):
+    pass
+
+
+class _Inflater:
+    """One gzip / deflate layer, decoded in pieces of at most ``_PIECE`` bytes."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        wbits = zlib.MAX_WBITS | 16 if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._d = zlib.decompressobj(wbits)
+        self._raw_deflate = encoding == "deflate"
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while True:
+            try:
+                out = self._d.decompress(data, _PIECE)
+            except zlib.error as exc:
+                if self._raw_deflate:  # 'deflate' sent without its zlib header
+                    self._raw_deflate = False
+                    self._d = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise _Undecodable(f"body is not valid {self.encoding}: {exc}") from None
+            self._raw_deflate = False
+            if out:
+                yield out
+            data = self._d.unconsumed_tail
+            if self._d.eof or (not data and not out):
+                return
+
+    def finish(self) -> Iterator[bytes]:
+        yield from self.feed(b"")
+        if not self._d.eof:
+            raise _Undecodable(f"body is truncated {self.encoding}")
+
+
+def _decoders(content_encoding: str | None) -> list[_Inflater]:
+    """The decoding layers of a Content-Encoding header, outermost (applied last) first."""
+    layers = [e.strip().lower() for e in (content_encoding or "").split(",") if e.strip()]
+    out = []
+    for enc in reversed(layers):
+        if enc == "identity":
+            continue
+        if enc not in ("gzip", "x-gzip", "deflate"):
+            raise _Undecodable(f"body has an unsupported Content-Encoding {enc!r}")
+        out.append(_Inflater(enc))
+    return out
+
+
+def _decode(chunks: Iterable[bytes], layers: list[_Inflater]) -> Iterator[bytes]:
+    """Decoded pieces of a body through every layer; memory holds one piece per layer."""
+
+    def through(pieces: Iterable[bytes], i: int) -> Iterator[bytes]:
+        if i == len(layers):
+            yield from pieces
+            return
+
+        def fed() -> Iterator[bytes]:
+            for piece in pieces:
+                yield from layers[i].feed(piece)
+            yield from layers[i].finish()
+
+        yield from through(fed(), i + 1)
+
+    yield from through((c for c in chunks if c), 0)
+
+
 class _HostLimiter:
     """Per-host minimum interval between requests."""
 
@@ -165,6 +389,7 @@ class HttpClient:
         transport: httpx.BaseTransport | None = None,
         connect_timeout: float = 10.0,
         read_timeout: float = 30.0,
+        total_timeout: float = 120.0,
         max_bytes: int = 10 * 1024 * 1024,
         max_retries: int = 3,
         backoff_base: float = 0.5,
@@ -175,6 +400,7 @@ class HttpClient:
         clock: Callable[[], float] = time.monotonic,
     ):
         self.user_agent = user_agent
+        self.total_timeout = total_timeout
         self.max_bytes = max_bytes
         self.max_retries = max_retries
         self.backoff_base = backoff_base
@@ -187,7 +413,7 @@ class HttpClient:
         self.replaying = isinstance(transport, ReplayTransport)
         self.listeners: list[ResponseListener] = []
         self._client = httpx.Client(
-            transport=transport or httpx.HTTPTransport(retries=0),
+            transport=transport or GuardedTransport(),
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             follow_redirects=True,
@@ -203,6 +429,35 @@ class HttpClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # -- scope ----------------------------------------------------------------------------
+    @contextmanager
+    def source_scope(self, urls: Iterable[str], allow_private: bool = False) -> Iterator[None]:
+        """Fetches inside the block belong to one source: the hosts of ``urls`` (its own
+        configured URLs) may be internal addresses; links found in content and redirects may
+        not, unless ``allow_private``."""
+        scope = _scope()
+        saved = (scope.trusted_hosts, scope.allow_private)
+        scope.trusted_hosts = frozenset(h for h in map(_host_of, urls) if h)
+        scope.allow_private = allow_private
+        try:
+            yield
+        finally:
+            scope.trusted_hosts, scope.allow_private = saved
+
+    @contextmanager
+    def _deadline(self, url: str) -> Iterator[None]:
+        """The total deadline for one attempt; outside any source scope the URL the caller
+        passed is its own, so its host is trusted (redirects elsewhere are still checked)."""
+        scope = _scope()
+        saved = (scope.deadline, scope.trusted_hosts)
+        scope.deadline = time.monotonic() + self.total_timeout
+        if not scope.trusted_hosts:
+            scope.trusted_hosts = frozenset({_host_of(url)})
+        try:
+            yield
+        finally:
+            scope.deadline, scope.trusted_hosts = saved
+
     # -- robots.txt -----------------------------------------------------------------------
     def allowed(self, url: str) -> bool:
         if not self.respect_robots:
@@ -212,13 +467,17 @@ class HttpClient:
         if origin not in self._robots:
             parser: RobotFileParser | None = None
             try:
-                resp = self._client.get(f"{origin}/robots.txt")
-                if resp.status_code == 200:
-                    parser = RobotFileParser()
-                    parser.parse(resp.text.splitlines())
-                    self._notify(resp, resp.content)
-            except httpx.HTTPError:
-                parser = None  # unreachable robots.txt: treat as no rules
+                with (
+                    self._deadline(url),
+                    self._client.stream("GET", f"{origin}/robots.txt") as resp,
+                ):
+                    if resp.status_code == 200:
+                        body = self._read_capped(resp, ROBOTS_MAX_BYTES, truncate=True)
+                        parser = RobotFileParser()
+                        parser.parse(body.decode("utf-8", "replace").splitlines())
+                        self._notify(resp, body)
+            except (httpx.HTTPError, BlockedAddress, _Undecodable, _TooLarge):
+                parser = None  # unreachable or unreadable robots.txt: treat as no rules
             self._robots[origin] = parser
         parser = self._robots[origin]
         return True if parser is None else parser.can_fetch(self.user_agent, url)
@@ -254,7 +513,10 @@ class HttpClient:
             error: str | None = None
             retry_after: float | None = None
             try:
-                with self._client.stream("GET", url, headers=headers) as resp:
+                with (
+                    self._deadline(url),
+                    self._client.stream("GET", url, headers=headers) as resp,
+                ):
                     status = resp.status_code
                     result.status = status
                     result.final_url = str(resp.url)
@@ -271,24 +533,39 @@ class HttpClient:
                     elif status != 304:
                         result.body = self._read_capped(resp, cap)
                         self._notify(resp, result.body)
-            except _TooLarge as exc:
+            except (_TooLarge, _Undecodable) as exc:
                 error = str(exc)
+            except BlockedAddress as exc:
+                error = f"blocked: {exc}"
             except httpx.TooManyRedirects as exc:
                 error = f"too many redirects: {exc}"
             except httpx.TimeoutException as exc:
-                error = f"timeout: {type(exc).__name__}"
+                overran = time.monotonic() - started >= self.total_timeout * 0.98
+                if overran or isinstance(exc.__cause__, DeadlineExceeded):
+                    error = f"deadline: over the {self.total_timeout:g} s total deadline"
+                else:
+                    error = f"timeout: {type(exc).__name__}"
+            except httpx.UnsupportedProtocol as exc:
+                error = f"unsupported URL: {exc}"
             except httpx.TransportError as exc:
                 if status is not None:  # headers came, the body did not (all of it)
                     error = f"truncated body: {type(exc).__name__}: {exc}"
                 else:
                     error = f"{type(exc).__name__}: {exc}"
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # DecodingError and the rest
+                error = f"body {type(exc).__name__}: {exc}"
             elapsed = (time.monotonic() - started) * 1000
             result.attempts.append(Attempt(url, attempt, started, elapsed, status, error))
             result.error = error
             retriable = error is not None and (
                 status in RETRY_STATUSES
                 or error.startswith(("timeout", "truncated body"))
-                or (status is None and not error.startswith(("too many redirects", "body ")))
+                or (
+                    status is None
+                    and not error.startswith(
+                        ("too many redirects", "body ", "blocked", "deadline", "unsupported")
+                    )
+                )
             )
             if not retriable or attempt > self.max_retries:
                 break
@@ -297,15 +574,25 @@ class HttpClient:
             result.body = None
         return result
 
-    def _read_capped(self, resp: httpx.Response, cap: int) -> bytes:
+    def _read_capped(self, resp: httpx.Response, cap: int, truncate: bool = False) -> bytes:
+        """The decoded body, at most ``cap`` bytes: over it, :class:`_TooLarge` (or the first
+        ``cap`` bytes with ``truncate``). Decoding is ours, in bounded pieces, so every
+        decoded byte of every Content-Encoding layer counts against the cap."""
         declared = resp.headers.get("content-length")  # compressed size, if encoded
-        if declared and declared.isdigit() and int(declared) > cap:
+        if declared and declared.isdigit() and int(declared) > cap and not truncate:
             raise _TooLarge(f"body over the {cap}-byte cap (declared {declared})")
+        if resp.is_stream_consumed:  # built from bytes (replay, mocks): httpx decoded it
+            pieces: Iterable[bytes] = [resp.content]
+        else:
+            pieces = _decode(resp.iter_raw(), _decoders(resp.headers.get("content-encoding")))
         chunks, size = [], 0
-        for chunk in resp.iter_bytes():  # decoded bytes: the cap bounds what we keep
+        for chunk in pieces:
             size += len(chunk)
             if size > cap:
-                raise _TooLarge(f"body over the {cap}-byte cap")
+                if truncate:
+                    chunks.append(chunk[: len(chunk) - (size - cap)])
+                    break
+                raise _TooLarge(f"body over the {cap}-byte cap (decoded)")
             chunks.append(chunk)
         return b"".join(chunks)
 

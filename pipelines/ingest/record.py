@@ -138,7 +138,8 @@ def record_sources(
             recorder = _Recorder()
             client.listeners.append(recorder)
             try:
-                harvest = _COLLECT[spec.kind](spec, client, {})
+                with client.source_scope(spec.trusted_urls, spec.allow_private_network):
+                    harvest = _COLLECT[spec.kind](spec, client, {})
             except Exception as exc:  # one broken source never stops the others
                 report.failures.append(f"{spec.name}: {type(exc).__name__}: {exc}")
                 continue

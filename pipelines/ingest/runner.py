@@ -171,6 +171,11 @@ def _ingest_local(
 
 def _collect(spec, sources: SourcesFile, client: HttpClient, warehouse: str) -> SourceHarvest:
     validators = load_validators(warehouse, spec.name)
+    with client.source_scope(spec.trusted_urls, spec.allow_private_network):
+        return _collect_kind(spec, client, validators)
+
+
+def _collect_kind(spec, client: HttpClient, validators) -> SourceHarvest:
     if spec.kind == "rss":
         return collect_rss(spec, client, validators)
     if spec.kind == "html_index":

@@ -9,9 +9,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
 
+import soupsieve
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 SLUG = r"^[a-z][a-z0-9_]{1,63}$"
 Genre = Literal["filing", "press_release", "news"]
@@ -44,22 +54,64 @@ class _Spec(BaseModel):
         return str(getattr(self, "url", None) or getattr(self, "path", None) or "")
 
 
+def check_url(value: str) -> str:
+    """An http(s) URL with a host and no whitespace or control characters (a URL with a
+    newline or no host fails here, at load, rather than at run time)."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("URL contains whitespace or a control character")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError("URL must start with http:// or https://")
+    try:
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"URL has an invalid port: {exc}") from None
+    if not parts.hostname:
+        raise ValueError("URL has no host")
+    return value
+
+
+def check_selector(value: str) -> str:
+    """A CSS selector soupsieve (BeautifulSoup's selector engine) can compile."""
+    try:
+        soupsieve.compile(value)
+    except Exception as exc:  # SelectorSyntaxError and the rest
+        first = str(exc).splitlines()[0]
+        raise ValueError(f"invalid CSS selector {value!r}: {first}") from None
+    return value
+
+
+Url = Annotated[str, AfterValidator(check_url)]
+Selector = Annotated[str, Field(min_length=1), AfterValidator(check_selector)]
+
+
 class _HttpSpec(_Spec):
-    rate_limit_per_s: float = Field(default=1.0, gt=0, le=10)
+    rate_limit_per_s: float = Field(default=1.0, ge=0.001, le=10)
+    allow_private_network: bool = Field(
+        default=False,
+        description="links and redirects may reach loopback / private addresses (an intranet)",
+    )
+
+    @property
+    def trusted_urls(self) -> list[str]:
+        """The URLs the user configured: their hosts may be anywhere, even internal."""
+        return [
+            u for u in (getattr(self, k, None) for k in ("url", "data_url", "archives_url")) if u
+        ]
 
 
 class RssSpec(_HttpSpec):
     kind: Literal["rss"]
-    url: str = Field(pattern=r"^https?://")
+    url: Url
     follow_links: bool = True
     max_items: int | None = Field(default=None, gt=0)
 
 
 class HtmlIndexSpec(_HttpSpec):
     kind: Literal["html_index"]
-    url: str = Field(pattern=r"^https?://")
-    link_selector: str = Field(min_length=1)
-    next_selector: str | None = None
+    url: Url
+    link_selector: Selector
+    next_selector: Selector | None = None
     max_pages: int = Field(default=1, ge=1, le=100)
     default_genre: ClassVar[str] = "press_release"
 
@@ -75,10 +127,9 @@ class _SecSpec(_HttpSpec):
     clamps every sec.gov host to it), and a contact email in the User-Agent when live."""
 
     ciks: list[Annotated[int, Field(gt=0, lt=10**10)]] = Field(min_length=1)
-    rate_limit_per_s: float = Field(default=5.0, gt=0, le=10)
-    data_url: str = Field(
+    rate_limit_per_s: float = Field(default=5.0, ge=0.001, le=10)
+    data_url: Url = Field(
         default=SEC_DATA_URL,
-        pattern=r"^https?://",
         description="base of the submissions / companyfacts API (a mirror or a test server)",
     )
     default_genre: ClassVar[str] = "filing"
@@ -106,9 +157,8 @@ class SecEdgarSpec(_SecSpec):
     )
     amendments: bool = Field(default=True, description="'8-K' also matches '8-K/A'")
     max_filings: int | None = Field(default=None, gt=0, description="per company, newest first")
-    archives_url: str = Field(
+    archives_url: Url = Field(
         default=SEC_ARCHIVES_URL,
-        pattern=r"^https?://",
         description="base of /Archives/edgar/data (a mirror or a test server)",
     )
 
@@ -154,6 +204,11 @@ class LocalSpec(_Spec):
     path: str = Field(min_length=1, description="folder or glob; relative to the sources file")
     extensions: list[str] = Field(
         default_factory=lambda: [".html", ".htm", ".txt", ".md", ".xml", ".json"], min_length=1
+    )
+    max_file_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        gt=0,
+        description="files larger than this are skipped with a logged reason (default 20 MB)",
     )
 
     @field_validator("extensions")

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from pipelines.ingest.connectors import SourceHarvest
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, rollback_quietly
 
 
 def document_id(source: str, sha256: str) -> str:
@@ -211,7 +211,7 @@ def _write_harvest(
             outcome.facts = _upsert_facts(con, source, harvest, doc_for_url, fetched_at)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        rollback_quietly(con)
         known.difference_update(r[0] for r in doc_rows)
         raise
     return outcome
