@@ -335,9 +335,13 @@ def record(
 def eval_command(
     labels: list[Path] = typer.Argument(
         None,
-        help="labels files (default: eval/devset/labels.yaml + sources/recordings/labels.yaml)",
+        help="labels files (default: eval/devset, sources/recordings, and the real-language "
+        "set's dev and test parts, eval/reallang/{dev,test})",
     ),
     brief: bool = typer.Option(False, "--brief", help="tables only, no per-case details"),
+    explain: bool = typer.Option(
+        False, "--explain", help="for each miss and false positive, the rule that decided"
+    ),
 ) -> None:
     """Measure the extractor on labelled documents: precision, recall, F1, field accuracy."""
     from pipelines.extract.evaluate import LabelsError, evaluate, format_report
@@ -347,7 +351,7 @@ def eval_command(
     except LabelsError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    typer.echo(format_report(report, details=not brief))
+    typer.echo(format_report(report, details=not brief, explain=explain))
 
 
 @app.command()

@@ -18,7 +18,8 @@ fields below).
 
 Each document goes through the real stages: :func:`~pipelines.extract.html.parse_document`
 then :func:`~pipelines.extract.mentions.extract_mentions`. Predicted and labelled deals are
-matched per document on (buyer, provider, deal_type), company names compared after
+matched per document on (buyer, provider, market) — capacity_contract and expansion are one
+market, and which of the two a deal is counts as a field — company names compared after
 resolving aliases through the gazetteer (names outside it — invented companies — are compared
 case-insensitively without corporate suffixes). The report gives precision, recall and F1 at
 deal level (overall, per genre and per labels file), the accuracy of each field on matched
@@ -50,10 +51,21 @@ from pipelines.extract.mentions import EXTRACTOR_VERSION, Mention, extract_menti
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET_LABELS = ROOT / "eval" / "devset" / "labels.yaml"
 RECORDINGS_LABELS = ROOT / "sources" / "recordings" / "labels.yaml"
-DEFAULT_LABEL_SETS: tuple[Path, ...] = (DEVSET_LABELS, RECORDINGS_LABELS)
+# Real-language set (eval/reallang): documents written after reading real reporting, in the
+# proportions of its constructions. Rules are tuned on the dev part only; the test part is
+# held out and scored when a piece of work is finished.
+REALLANG_DEV_LABELS = ROOT / "eval" / "reallang" / "dev" / "labels.yaml"
+REALLANG_TEST_LABELS = ROOT / "eval" / "reallang" / "test" / "labels.yaml"
+DEFAULT_LABEL_SETS: tuple[Path, ...] = (
+    DEVSET_LABELS,
+    RECORDINGS_LABELS,
+    REALLANG_DEV_LABELS,
+    REALLANG_TEST_LABELS,
+)
 
 CAPACITY_TYPES = ("capacity_contract", "expansion")
 FIELDS = (
+    "deal_type",  # capacity_contract vs expansion: one market, so one deal, a field apart
     "value_usd",
     "value_qualifier",
     "announced_on",
@@ -149,6 +161,26 @@ class DocumentResult:
     false_positives: list[Deal]
     published: date | None = None
     error: str | None = None
+    # every candidate the document-level pass judged, with its status and deciding rule
+    decisions: list[tuple[Deal, str, str]] = field(default_factory=list)
+
+    def why(self, deal: Deal, gazetteer: Gazetteer) -> str:
+        """Which rule decided about the candidate for ``deal`` (same parties and market),
+        or that no sentence rule produced one."""
+
+        def key(d: Deal) -> tuple:
+            family = "capacity" if d.deal_type in CAPACITY_TYPES else d.deal_type
+            pair = frozenset((company_key(d.buyer, gazetteer), company_key(d.provider, gazetteer)))
+            return pair, family
+
+        k = key(deal)
+        found = [(d, status, rule) for d, status, rule in self.decisions if key(d) == k]
+        if not found:
+            return "no candidate: the sentence rules found none for this pair"
+        return "; ".join(
+            f"{status} by rule {rule} ({d.label()}: “{_short(d.evidence)}”)"
+            for d, status, rule in found
+        )
 
     @property
     def scores(self) -> Scores:
@@ -311,11 +343,14 @@ def _deal_from_mention(m: Mention) -> Deal:
 def match_deals(
     labelled: list[Deal], predicted: list[Deal], gazetteer: Gazetteer
 ) -> tuple[list[tuple[Deal, Deal]], list[Deal], list[Deal]]:
-    """Pair labelled and predicted deals on (buyer, provider, deal_type); each side is used
-    at most once (a second prediction of the same deal is a false positive)."""
+    """Pair labelled and predicted deals on (buyer, provider, market): capacity_contract and
+    expansion are one market, so a deal typed one way by the label and the other by the
+    extractor is found (its deal_type is scored as a field). Each side is used at most once
+    (a second prediction of the same deal is a false positive)."""
 
     def key(d: Deal) -> tuple[str, str, str]:
-        return company_key(d.buyer, gazetteer), company_key(d.provider, gazetteer), d.deal_type
+        market = "capacity" if d.deal_type in CAPACITY_TYPES else d.deal_type
+        return company_key(d.buyer, gazetteer), company_key(d.provider, gazetteer), market
 
     remaining = list(predicted)
     matched: list[tuple[Deal, Deal]] = []
@@ -460,14 +495,17 @@ def load_documents(
     out = []
     recordings = functools.cache(lambda: _Recordings(ROOT / "sources" / "recordings"))
     for labels_path in label_sets or list(DEFAULT_LABEL_SETS):
-        labels_path = Path(labels_path)
+        labels_path = Path(labels_path).expanduser().resolve()
         for name, genre, decoy, deals, published, src in _documents(labels_path, recordings):
             out.append((_relative(labels_path), name, genre, decoy, deals, published, src))
     return out
 
 
-def extract_document(src: _Source, gazetteer: Gazetteer) -> list[Mention]:
-    """Parse and extract one document exactly as the pipeline does."""
+def extract_document(
+    src: _Source, gazetteer: Gazetteer, decisions: list | None = None
+) -> list[Mention]:
+    """Parse and extract one document exactly as the pipeline does (``decisions`` receives
+    every candidate with the document-level pass's status and rule)."""
     parsed = parse_document(
         src.body,
         src.content_type,
@@ -480,6 +518,7 @@ def extract_document(src: _Source, gazetteer: Gazetteer) -> list[Mention]:
         title=parsed.title,
         published_at=parsed.published_at.date() if parsed.published_at else None,
         gazetteer=gazetteer,
+        decisions=decisions,
     )
 
 
@@ -488,13 +527,14 @@ def evaluate(label_sets: list[Path] | None = None) -> EvalReport:
     """Run parse + extract over every labelled document and score it against its labels
     (default: the development set and the recorded corpus)."""
     gaz = Gazetteer.load()
-    sets = [Path(p) for p in (label_sets or list(DEFAULT_LABEL_SETS))]
+    sets = [Path(p).expanduser().resolve() for p in (label_sets or list(DEFAULT_LABEL_SETS))]
     started = time.perf_counter()
     results: list[DocumentResult] = []
     for label_set, name, genre, decoy, labelled, published, src in load_documents(sets):
         error = None
+        judged: list = []
         try:
-            predicted = [_deal_from_mention(m) for m in extract_document(src, gaz)]
+            predicted = [_deal_from_mention(m) for m in extract_document(src, gaz, judged)]
         except Exception as exc:  # a crash is scored as finding nothing, and reported
             predicted, error = [], f"{type(exc).__name__}: {exc}"
         matched, misses, fps = match_deals(labelled, predicted, gaz)
@@ -511,6 +551,7 @@ def evaluate(label_sets: list[Path] | None = None) -> EvalReport:
                 false_positives=fps,
                 published=published,
                 error=error,
+                decisions=[(_deal_from_mention(m), d.status, d.rule) for m, d in judged],
             )
         )
     return _aggregate(results, [_relative(p) for p in sets], time.perf_counter() - started)
@@ -546,7 +587,12 @@ def _fmt_value(v: object) -> str:
     return "null" if v is None else str(v)
 
 
-def format_report(report: EvalReport, *, details: bool = True) -> str:
+def _short(text: str | None, limit: int = 110) -> str:
+    ev = (text or "").strip().replace("\n", " ")
+    return ev if len(ev) <= limit else ev[: limit - 3] + "..."
+
+
+def format_report(report: EvalReport, *, details: bool = True, explain: bool = False) -> str:
     """A readable table: deal-level P/R/F1 overall, per genre and per labels file, field
     accuracy on matched deals, decoys, then (with ``details``) misses, false positives and
     field mismatches."""
@@ -559,7 +605,7 @@ def format_report(report: EvalReport, *, details: bool = True) -> str:
     )
     lines.append("labels: " + ", ".join(report.label_sets))
     lines.append("")
-    header = f"{'deal level (buyer+provider+type)':<36}{'docs':>6}{'TP':>5}{'FP':>5}{'FN':>5}"
+    header = f"{'deal level (buyer+provider+market)':<36}{'docs':>6}{'TP':>5}{'FP':>5}{'FN':>5}"
     header += f"{'precision':>11}{'recall':>8}{'F1':>7}"
     lines.append(header)
     lines.append("-" * len(header))
@@ -599,8 +645,14 @@ def format_report(report: EvalReport, *, details: bool = True) -> str:
     if details:
         lines.append("")
         lines.append(f"misses ({len(report.misses)}):")
-        for doc, deal in report.misses:
-            lines.append(f"  {doc}: {deal.label()} value={_fmt_value(deal.value_usd)}")
+        gaz = Gazetteer.load() if explain else None
+        for result in report.documents:
+            for deal in result.misses:
+                lines.append(
+                    f"  {result.document}: {deal.label()} value={_fmt_value(deal.value_usd)}"
+                )
+                if gaz is not None:
+                    lines.append(f"      why: {result.why(deal, gaz)}")
         lines.append(f"false positives ({len(report.false_positives)}):")
         for doc, deal in report.false_positives:
             ev = (deal.evidence or "").strip().replace("\n", " ")
@@ -608,6 +660,8 @@ def format_report(report: EvalReport, *, details: bool = True) -> str:
             lines.append(f"  {doc}: {deal.label()} value={_fmt_value(deal.value_usd)}")
             if ev:
                 lines.append(f"      “{ev}”")
+            if explain:
+                lines.append("      why: new: no document-level rule dropped it")
         lines.append(f"field mismatches ({len(report.field_mismatches)}):")
         for fm in report.field_mismatches:
             lines.append(
@@ -622,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     brief = "--brief" in args
     paths = [Path(a) for a in args if not a.startswith("--")]
     report = evaluate(paths or None)
-    print(format_report(report, details=not brief))
+    print(format_report(report, details=not brief, explain="--explain" in args))
     return 0
 
 

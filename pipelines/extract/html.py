@@ -434,7 +434,8 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 _BLOCK_START_RE = re.compile(
-    r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\||```|---|===|\*\*[^*]+\*\*\s*$)"
+    r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\||```|---|===|\*\*[^*]+\*\*\s*$"
+    r"|(?:Date|Dated|Published|Posted|Updated|Filed|By|Source|Byline)\s*:)"
 )
 
 

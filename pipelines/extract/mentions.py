@@ -112,6 +112,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from pipelines.extract.docpass import (
+    NEW,
+    CandidateView,
+    Decision,
+    DocumentView,
+    Pair,
+    decide,
+    is_roundup,
+)
 from pipelines.extract.entities import DocumentNames, might_name_company
 from pipelines.extract.gazetteer import Company, Gazetteer
 from pipelines.extract.numbers import (
@@ -128,7 +137,7 @@ from pipelines.extract.numbers import (
     past_anchor,
 )
 
-EXTRACTOR_VERSION = "rules-0.2.0"
+EXTRACTOR_VERSION = "rules-0.3.0"
 
 DEAL_TYPES = ("capacity_contract", "expansion", "chip_supply", "equity_investment", "backstop")
 VALUE_QUALIFIERS = ("exact", "up_to", "at_least", "approx")
@@ -206,7 +215,7 @@ COMPUTE_CUE_RE = re.compile(
     r"|campus|racks?|[A-Z]{1,2}\d{2,3}[A-Z]?)\b"
 )
 EQUITY_CUE_RE = re.compile(
-    r"\b(?:stake|stakes|equity|invest(?:s|ed|ing|ment|ments|or|ors)?|warrants?|shares|funding"
+    r"\b(?:stake|stakes|equity|invest(?:s|ed|ing|ment|ments|or|ors)?|warrants?|shares|stock|funding"
     r"|round|valuation|backing|backed)\b",
     _F,
 )
@@ -298,10 +307,16 @@ _BACKSTOP_RE = re.compile(
     r"|unutili[sz]ed|unfilled|uncontracted)\s+(?:[\w-]+\s+){0,3}?capacity"
     r"|capacity\s+(?:that\s+)?(?:is\s+|goes\s+)?(?:not\s+)?(?:un)?(?:used|sold)"
     r"|to\s+the\s+extent\s+(?:such\s+|the\s+)?capacity\s+is\s+not\s+(?:purchased|used|sold)"
+    r"|(?:to\s+the\s+extent|if|when|only\s+if)\s+(?:⟦\d+⟧|it|the\s+\w+)\s+(?:cannot|can't|can\s+not"
+    r"|is\s+unable\s+to|fails\s+to|does\s+not|doesn't)\s+(?:sell|place|lease|rent|resell)"
+    r"|if\s+unsold|unsold\s+(?:capacity|portion|share)"
     r"|any\s+(?:[\w-]+\s+){0,2}?(?:capacity|compute)\b[^.]{0,60}?\b(?:does\s+not|doesn't|do\s+not"
     r"|don't|did\s+not|cannot"
     r"|can't|fails?\s+to|unable\s+to|not\s+able\s+to|un(?:able|sold|used))"
-    r"|(?:guarantee[sd]?|guaranteeing)\s+to\s+(?:buy|purchase)|buyer\s+of\s+last\s+resort)\b",
+    r"|(?:guarantee[sd]?|guaranteeing)\s+to\s+(?:buy|purchase)|buyer\s+of\s+last\s+resort"
+    r"|(?:guarantee[sd]?|guaranteeing|stand(?:s|ing)?\s+behind|stood\s+behind|cover(?:s|ed|ing)?)"
+    r"\s+(?:[^.;]{0,40}?\s)?(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rent|lease|obligations"
+    r"|payments))\b",
     _F,
 )
 _EQUITY_STRONG_RE = re.compile(
@@ -309,8 +324,9 @@ _EQUITY_STRONG_RE = re.compile(
     r"|series\s+[a-h]\b|round\s+of\s+funding|investment\s+in\s+⟦"
     r"|invest(?:s|ed|ing)?\s+(?:[^.⟦;]{0,80}?\s)?in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?⟦"
     r"|led\s+(?:a|an|the)\s+(?:\S+\s+){0,4}?round|raised\s+(?:\S+\s+){0,4}?from\s+⟦"
-    r"|round\b[^.⟦]{0,30}?\bled\s+by\s+⟦"
-    r"|shares\s+of\s+⟦|(?:⟦\d+⟧'s\s+)?(?:strategic\s+)?investment\s+(?:from|by)\s+⟦"
+    r"|(?:round|funding|financing|raise|investment)\b[^.⟦]{0,30}?\bled\s+by\s+⟦"
+    r"|shares\s+of\s+⟦|of\s+⟦\d+⟧(?:'s)?\s+(?:common\s+|class\s+\w\s+)?(?:stock|shares)\b"
+    r"|(?:⟦\d+⟧'s\s+)?(?:strategic\s+)?investment\s+(?:from|by)\s+⟦"
     r"|invest(?:s|ed|ing|ment)?\s+(?:[^.]{0,40}?\s)?in\s+(?:the|this)\s+(?:company|startup|firm"
     r"|business|lab|developer)|(?:put|puts|putting|pour|pours|pouring|plough|plow|inject)\w*"
     r"\s+(?:[^.⟦]{0,40}?\s)?into\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?⟦"
@@ -539,6 +555,34 @@ _PAIR_PATTERNS: list[tuple[re.Pattern, float, str]] = [
     ),
     # Y awarded X (a contract)
     (re.compile(_e("b") + _G % 40 + r"\bawards?(?:ed)?\s+" + _D + _e("p"), _F), 4.0, "award"),
+    # Y is (now) X's biggest customer
+    (
+        re.compile(
+            _e("b")
+            + r"\s+(?:is|was|becomes|became|has\s+become|will\s+be)\s+(?:now\s+)?"
+            + _e("p")
+            + r"(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:customer|client|tenant)\b",
+            _F,
+        ),
+        5.0,
+        "customer_of",
+    ),
+    # X signed up / added / landed Y as a customer (or to its customer list)
+    (
+        re.compile(
+            _e("p")
+            + _G % 60
+            + r"\b(?:sign(?:s|ed|ing)?\s+up|add(?:s|ed|ing)?|land(?:s|ed|ing)?|won|wins"
+            r"|onboard(?:s|ed|ing)?|count(?:s|ed)?|welcom(?:es|ed))\s+"
+            + _D
+            + _e("b")
+            + r"\s+(?:as\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,2}?(?:customer|client|tenant)"
+            r"|to\s+(?:its|the|their)\s+(?:[\w-]+\s+)?(?:customer|client)s?\b)",
+            _F,
+        ),
+        5.0,
+        "signed_up_customer",
+    ),
     # X wins/lands a contract from Y
     (
         re.compile(
@@ -734,6 +778,17 @@ _PAIR_PATTERNS: list[tuple[re.Pattern, float, str]] = [
         ),
         3.0,
         "round_led_by",
+    ),
+    # X raised $1.5 billion in (new funding | a Series E round) led by Y
+    (
+        re.compile(
+            _e("p") + r"[^⟦.]{0,60}?\b(?:rais(?:es|ed|ing)|clos(?:es|ed|ing)|secur(?:es|ed|ing)"
+            r"|land(?:s|ed))\b[^⟦.]{0,80}?\b(?:round|funding|financing|raise|investment)\b[^⟦.]{0,30}?"
+            r"\bled\s+by\s+" + _D + _e("b"),
+            _F,
+        ),
+        4.0,
+        "raised_led_by",
     ),
 ]
 _ROLE_PATTERNS: list[tuple[re.Pattern, float, str]] = [
@@ -1487,6 +1542,15 @@ def _introduces_deal(txt: str, attrs: _Attrs) -> bool:
     )
 
 
+_RAISED_LED_BY_RE = re.compile(
+    r"\b(?:rais(?:es|ed|ing)|clos(?:es|ed|ing))\b[^⟦;]{0,80}?\b(?:round|funding|financing)\b"
+    r"[^⟦.]{0,30}?\bled\s+by\s+⟦",
+    _F,
+)
+_LEASE_RE = re.compile(r"\b(?:lease|leases|leasing|sublease)\b", _F)
+_ARROW_RE = re.compile(r"(⟦\d+⟧)\s*(?:→|->|⟶|⇒|=>)\s*(⟦\d+⟧)")
+
+
 def _analyze_unit(
     unit: str,
     sent_start: int,
@@ -1501,8 +1565,13 @@ def _analyze_unit(
     """Candidates from one sentence (``unit``; entity offsets relative to it)."""
     published = state.published
     masked_all, parties_all, modifiers, generic = _mask(unit, ents)
+    # a wrap-up's "Buyer → Provider, $38 billion" heading: the arrow runs buyer to provider
+    masked_all = _ARROW_RE.sub(r"\1 agreed a contract to buy compute capacity from \2", masked_all)
     has_noun = bool(DEAL_NOUN_RE.search(masked_all))
-    if not (has_noun or DEAL_VERB_RE.search(masked_all) or WEAK_VERB_RE.search(masked_all)):
+    raised = _RAISED_LED_BY_RE.search(masked_all) is not None  # "raised $1.5bn led by X"
+    if not (
+        has_noun or raised or DEAL_VERB_RE.search(masked_all) or WEAK_VERB_RE.search(masked_all)
+    ):
         # no deal cue at all: only details for an earlier mention, parsed if ever needed
         return (
             [],
@@ -1514,7 +1583,7 @@ def _analyze_unit(
         )
     cleaned, had_recap_clause = _mask_recap_clauses(masked_all)
     cleaned = _mask_past_asides(cleaned, published)
-    attrs = _attrs(_plain(cleaned, parties_all, modifiers), published)
+    attrs = _attrs(_plain(cleaned, parties_all, modifiers), published, equity=raised)
     if _is_hard_negative(masked_all):
         return [], None, parties_all
     if _MNA_RE.search(cleaned) and not _EQUITY_STRONG_RE.search(cleaned):
@@ -1532,6 +1601,7 @@ def _analyze_unit(
         has_noun
         or DEAL_VERB_RE.search(cleaned)
         or (WEAK_VERB_RE.search(cleaned) and attrs.quantity)
+        or (raised and attrs.quantity)
     ):
         return [], attrs, parties_all
     if _CAPEX_RE.search(cleaned) or (_GUIDANCE_RE.search(cleaned) and not has_noun):
@@ -1539,7 +1609,13 @@ def _analyze_unit(
     if _LAUNCH_RE.search(cleaned) and not (has_noun and _SIGN_VERB_RE.search(cleaned)):
         return [], attrs, parties_all
     quantity = attrs.quantity
-    if not (COMPUTE_CUE_RE.search(cleaned) or quantity or EQUITY_CUE_RE.search(cleaned)):
+    if not (
+        COMPUTE_CUE_RE.search(cleaned)
+        or quantity
+        or EQUITY_CUE_RE.search(cleaned)
+        or _BACKSTOP_RE.search(cleaned)
+        or _LEASE_RE.search(cleaned)  # a data-centre lease is the deal in this trade
+    ):
         return [], attrs, parties_all
     if _FRAMING_RE.search(cleaned):
         return [], attrs, parties_all  # "For Nebius, a contract of this size ..." is comment
@@ -1684,6 +1760,12 @@ def _analyze_unit(
         a, b, grammar, margin = chosen
         beneficiary = pre_type == "backstop" and bool(
             re.search(rf"⟦{b}⟧'s\s+{_OBLIGATIONS}", clause_txt, _F)
+            # "... of the rent and related obligations Fluidstack owes under the leases"
+            or re.search(
+                rf"(?:obligations|payments|rent)\s+(?:that\s+)?⟦{b}⟧\s+(?:owes|pays|has)",
+                clause_txt,
+                _F,
+            )
         )
         if promoted and (not grammar or a >= n_real):
             continue  # "includes Nvidia GB300 systems" is not a chip deal by itself
@@ -2017,8 +2099,13 @@ def extract_mentions(
     title: str | None = None,
     published_at: date | datetime | None = None,
     gazetteer: Gazetteer | None = None,
+    decisions: list[tuple[Mention, Decision]] | None = None,
 ) -> list[Mention]:
-    """Deal mentions in ``text`` (one per distinct deal), in order of first evidence."""
+    """Deal mentions in ``text`` (one per distinct deal), in order of first evidence.
+
+    Candidates the document-level pass (:mod:`pipelines.extract.docpass`) judges not to be
+    news of this document (recaps, background, tallies, declined deals) are dropped; pass a
+    list as ``decisions`` to receive every candidate with its status and deciding rule."""
     gaz = gazetteer or Gazetteer.load()
     published = _as_date(published_at)
     head = (title or "").strip() or text.lstrip()[:200]
@@ -2163,6 +2250,10 @@ def extract_mentions(
     if title_rumour:
         cands = [c for c in cands if not c.is_title and c.deal_noun_and_verb]
     # background recaps of older deals never become mentions (not even alone)
+    if decisions is not None:
+        decisions.extend(
+            (_to_mention(c), Decision("recap", "past_anchor_in_sentence")) for c in cands if c.recap
+        )
     cands = [c for c in cands if not c.recap]
     cands = _absorb_generic(cands)
     groups: dict[tuple, list[_Candidate]] = {}
@@ -2199,7 +2290,71 @@ def extract_mentions(
             elif state.doc_date is not None:
                 c.announced_on = state.doc_date
     merged.sort(key=lambda c: (c.is_title, c.sent_start, c.order))
-    return [_to_mention(c) for c in merged]
+    view = _document_view(title, published, units, merged)
+    kept = []
+    for c, cv in zip(merged, view.candidates, strict=True):
+        decision = decide(cv, view)
+        if decisions is not None:
+            decisions.append((_to_mention(c), decision))
+        if decision.status == NEW:
+            kept.append(c)
+    return [_to_mention(c) for c in kept]
+
+
+_LIST_ITEM_START_RE = re.compile(r"^\s*(?:[-*•·▪]|\d{1,2}[.)])\s+")
+LEAD_SENTENCES = 2  # body sentences naming a company that count as the lead
+
+
+def _document_view(
+    title: str | None, published: date | None, units: list, merged: list[_Candidate]
+) -> DocumentView:
+    """The document as the document-level rules read it: headline and lead companies,
+    whether it is a wrap-up of several deals, and each candidate's sentence and date."""
+    title_cos: set[str] = set()
+    lead_cos: set[str] = set()
+    lead_seen = 0
+    lead_text: list[str] = []
+    for _unit, _s, _e, _ev, ents, is_title, headline in units:
+        if is_title or headline:  # the title, or the body's first line when it repeats it
+            title_cos |= {co.name for _, _, co in ents}
+    # a headline naming both parties leaves the lead one sentence to add to it
+    lead_n = 1 if len(title_cos) >= 2 else LEAD_SENTENCES
+    for unit, _s, _e, _ev, ents, is_title, headline in units:
+        names = {co.name for _, _, co in ents}
+        if is_title or headline:
+            continue
+        if len(lead_text) < LEAD_SENTENCES + 2:
+            lead_text.append(unit)
+        if names and lead_seen < lead_n:
+            lead_cos |= names
+            lead_seen += 1
+    listed = {
+        c.key
+        for c in merged
+        if not c.is_title and _LIST_ITEM_START_RE.match(c.evidence) is not None
+    }
+    view = DocumentView(
+        published=published,
+        title=title or "",
+        title_companies=frozenset(title_cos),
+        lead_companies=frozenset(lead_cos),
+        roundup=is_roundup(title or "", " ".join(lead_text), len(listed)),
+    )
+    for c in merged:
+        view.candidates.append(
+            CandidateView(
+                pair=Pair(c.buyer.company.name, c.provider.company.name),
+                deal_type=c.deal_type,
+                sentence=c.evidence,
+                buyer_text=c.buyer.text,
+                provider_text=c.provider.text,
+                is_title=c.is_title or c.headline,
+                explicit_date=c.explicit_date,
+                announced_on=c.announced_on,
+                value_text=c.money.text if c.money is not None else None,
+            )
+        )
+    return view
 
 
 def might_mention_deal(text_or_html: str, gazetteer: Gazetteer | None = None) -> bool:

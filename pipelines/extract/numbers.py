@@ -604,11 +604,25 @@ _SIGNATURE_DATE_RE = re.compile(
 )
 
 
+# "Date: 2026-01-29" / "Published: 2026-01-29T08:00Z" near the top of wire copy
+_ISO_DATE_LINE_RE = re.compile(
+    r"^\s*(?:Published|Posted|Date|Dated|Updated|Filed)\s*:\s*(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)"
+    r"-(?P<d>\d\d)\b",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def dateline_date(text: str, max_chars: int = 2000) -> date | None:
     """A press-release dateline ("SAN FRANCISCO, April 9, 2026 —", also in Markdown bold), a
     "Published: April 9, 2026" line near the top of ``text``, an 8-K's "Date of Report", or
     else a filing's signature date ("Date: April 9, 2026") anywhere."""
     head = text[:max_chars]
+    iso = _ISO_DATE_LINE_RE.search(head[:600])
+    if iso:
+        try:
+            return date(int(iso["y"]), int(iso["m"]), int(iso["d"]))
+        except ValueError:
+            pass
     for rx, where in (
         (_FILING_DATE_RE, head),
         (_DATELINE_RE, head),

@@ -1,0 +1,118 @@
+"""The document-level pass: recaps, background, tallies, declined deals and hypotheticals
+are dropped with the rule that decided; the deal a document reports is kept."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipelines.extract.gazetteer import Gazetteer
+from pipelines.extract.mentions import extract_mentions
+
+PUB = date(2025, 11, 4)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _read(gaz, text: str, title: str, published: date = PUB):
+    decisions: list = []
+    kept = extract_mentions(
+        text, title=title, published_at=published, gazetteer=gaz, decisions=decisions
+    )
+    judged = {(m.buyer, m.provider): (d.status, d.rule) for m, d in decisions}
+    return {(m.buyer, m.provider) for m in kept}, judged
+
+
+def test_the_reported_deal_is_kept_and_an_older_one_recalled_is_not(gaz):
+    text = (
+        "IREN signed a five-year, $9.7 billion contract to supply Microsoft with GPU capacity "
+        "on Monday. The September agreement under which Nebius provides Microsoft with GPU "
+        "capacity was worth $17.4 billion."
+    )
+    kept, judged = _read(gaz, text, "Microsoft signs $9.7 billion GPU deal with IREN")
+    assert kept == {("Microsoft", "IREN")}
+    assert judged[("Microsoft", "Nebius")] == ("recap", "dated_by_month_before")
+
+
+def test_a_pair_outside_the_headline_and_lead_is_background(gaz):
+    text = (
+        "Nebius agreed to provide Meta with about $3 billion of AI infrastructure over five "
+        "years, the company said. Demand is broad. Oracle has agreed to supply OpenAI with "
+        "4.5 gigawatts of capacity under its Stargate agreement."
+    )
+    kept, judged = _read(gaz, text, "Nebius lands $3 billion Meta contract")
+    assert kept == {("Meta", "Nebius")}
+    assert judged[("OpenAI", "Oracle")] == ("background", "outside_the_story")
+
+
+def test_a_wrap_up_keeps_every_deal_of_its_week(gaz):
+    text = (
+        "Three capacity agreements were announced on Monday.\n"
+        "- IREN signed a $9.7 billion contract to provide Microsoft with GPU capacity.\n"
+        "- Amazon agreed to provide OpenAI with $38 billion of computing capacity.\n"
+    )
+    kept, _ = _read(gaz, text, "The week in AI infrastructure")
+    assert {("Microsoft", "IREN"), ("OpenAI", "Amazon")} <= kept
+
+
+def test_running_totals_and_sums_are_tallies(gaz):
+    text = (
+        "CoreWeave agreed to provide OpenAI with up to $6.5 billion of additional capacity, "
+        "it said today. OpenAI's contracts with CoreWeave now total $22.4 billion across "
+        "three agreements."
+    )
+    kept, judged = _read(gaz, text, "CoreWeave expands OpenAI deal by $6.5 billion")
+    assert kept == {("OpenAI", "CoreWeave")}
+    statuses = [s for (b, p), s in judged.items() if (b, p) == ("OpenAI", "CoreWeave")]
+    assert statuses and statuses[0][0] == "new"
+
+
+def test_a_value_before_a_bringing_the_total_clause_is_kept(gaz):
+    text = (
+        "Google agreed to backstop another $1.4 billion of Fluidstack's lease obligations, "
+        "bringing its total guarantee to $3.2 billion."
+    )
+    decisions: list = []
+    extract_mentions(
+        text, title="Google lifts TeraWulf backstop", published_at=PUB, gazetteer=gaz,
+        decisions=decisions,
+    )  # fmt: skip
+    assert decisions and all(d.rule != "sum_or_running_total" for _, d in decisions)
+
+
+@pytest.mark.parametrize(
+    "sentence, rule",
+    [
+        ("Microsoft passed on the option to buy $12 billion more capacity from CoreWeave.",
+         "declined_or_abandoned"),
+        ("If, say, Microsoft agreed to a $1 billion backstop with CoreWeave, the math changes.",
+         "hypothetical"),
+        ("Related: Nebius signs $17.4 billion deal with Microsoft",
+         "related_link"),
+    ],
+)  # fmt: skip
+def test_declined_hypothetical_and_related_lines_are_dropped(gaz, sentence, rule):
+    kept, judged = _read(gaz, sentence, "Compute markets this morning")
+    assert kept == set()
+    assert [r for _s, r in judged.values()] == [rule]
+
+
+def test_a_year_in_review_reports_no_deal(gaz):
+    text = "Nebius agreed to provide Microsoft with $17.4 billion of GPU capacity."
+    kept, judged = _read(gaz, text, "2025 in AI compute deals: the list", date(2025, 12, 30))
+    assert kept == set()
+    assert judged[("Microsoft", "Nebius")][1] == "retrospective_document"
+
+
+def test_servers_bought_from_an_oem_to_equip_a_contract_are_background(gaz):
+    text = (
+        "IREN signed a $9.7 billion contract to provide Microsoft with GPU capacity. "
+        "To equip the site, IREN agreed to buy GPUs and servers from Dell for $5.8 billion."
+    )
+    kept, judged = _read(gaz, text, "Microsoft signs $9.7 billion deal with IREN")
+    assert ("IREN", "Dell") not in kept
+    assert judged[("IREN", "Dell")][1] == "equipment_purchase"
