@@ -116,3 +116,51 @@ def test_servers_bought_from_an_oem_to_equip_a_contract_are_background(gaz):
     kept, judged = _read(gaz, text, "Microsoft signs $9.7 billion deal with IREN")
     assert ("IREN", "Dell") not in kept
     assert judged[("IREN", "Dell")][1] == "equipment_purchase"
+
+
+NEWSLETTER = """The compute beat: Meta doubles down on CoreWeave
+
+CoreWeave and Meta have deepened their relationship again. Last autumn's capacity contract was
+already one of the largest any neocloud had signed; Meta is now going all in.
+
+This $21 billion expansion suggests something deeper than a one-off top-up: Meta wants
+dedicated clusters it does not have to build itself.
+
+Elsewhere, analysts kept arguing about capex."""
+
+
+def test_parties_in_one_paragraph_and_the_amount_later_make_one_deal(gaz):
+    kept = extract_mentions(
+        NEWSLETTER, title="The compute beat: Meta doubles down on CoreWeave",
+        published_at=date(2026, 4, 10), gazetteer=gaz,
+    )  # fmt: skip
+    assert [(m.buyer, m.provider, m.deal_type, m.value_usd) for m in kept] == [
+        ("Meta", "CoreWeave", "expansion", 21e9)
+    ]
+
+
+def test_the_firm_part_beats_the_ceiling(gaz):
+    text = (
+        "Meta agreed to buy as much as $27 billion of computing capacity from Nebius over five "
+        "years. The core of the agreement is $12 billion of dedicated capacity that Nebius "
+        "will build for Meta."
+    )
+    kept = extract_mentions(text, title="Meta and Nebius", published_at=PUB, gazetteer=gaz)
+    assert [(m.buyer, m.provider, m.value_usd) for m in kept] == [("Meta", "Nebius", 12e9)]
+
+
+def test_listed_and_side_by_side_companies_are_not_a_deal_between_them(gaz):
+    text = (
+        "OpenAI raised $110 billion in a round with Amazon, Nvidia and SoftBank supplying all "
+        "of it. Nvidia and SoftBank are each investing $30 billion."
+    )
+    kept, judged = _read(gaz, text, "OpenAI raises $110 billion")
+    assert not {("Nvidia", "SoftBank"), ("SoftBank", "Nvidia")} & kept
+    side_by_side = [r for (b, p), (_s, r) in judged.items() if {b, p} == {"Nvidia", "SoftBank"}]
+    assert side_by_side and set(side_by_side) <= {"listed_counterparties", "coordinated_each"}
+
+
+def test_a_wrap_up_arrow_reads_buyer_to_provider(gaz):
+    text = "OpenAI → AWS, $38 billion. OpenAI will buy capacity from AWS over seven years."
+    kept = extract_mentions(text, published_at=PUB, gazetteer=gaz)
+    assert [(m.buyer, m.provider, m.value_usd) for m in kept] == [("OpenAI", "Amazon", 38e9)]

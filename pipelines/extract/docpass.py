@@ -109,6 +109,8 @@ _TALLY_RE = re.compile(
     r"|\b(?:putting|puts|taking|lifting|pushing)\s+(?:\w+\s+){0,3}?(?:at|to)\s+(?:nearly\s+|about\s+"
     r"|roughly\s+|more\s+than\s+|over\s+)?[$€£\d]"
     r"|\bbringing\s+(?:the\s+|its\s+|their\s+)?(?:total|tally|overall)\b"
+    r"|\b(?:brings?|bringing|takes?|taking)\s+(?:the|its|their)\s+(?:[\w'-]+\s+){0,8}?to\s+"
+    r"(?:about\s+|nearly\s+|roughly\s+|more\s+than\s+|over\s+|some\s+)?[$€£\d]"
     r"|[$€£][\d.,]+\s*(?:bn|billion|trillion|tn)?\s+(?:of\s+|in\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:with|from|across|among)\s+(?-i:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)"
     r"(?:,\s+(?-i:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)){1,}(?:,?\s+and\s+[A-Z]|,)",
@@ -151,6 +153,13 @@ _FRESH_RE = re.compile(
 )
 
 
+# "X and Y enlarged the cloud agreement they signed in November": an expansion is news even
+# when the sentence dates the agreement it enlarges
+EXPANDS_AGREEMENT_RE = re.compile(
+    r"\b(?:enlarg|expand|extend|increas|upsiz|amend|broaden|grow|widen)\w*\s+(?:their|its|the|an)"
+    r"\s+(?:existing\s+)?(?:[\w-]+\s+){0,3}?(?:agreement|contract|deal|partnership|commitment)s?\b",
+    _F,
+)
 # a look back or a guide: every deal it names is old news
 _RETROSPECTIVE_TITLE_RE = re.compile(
     r"\b(?:year\s+in|(?:a\s+)?look(?:ing)?\s+back|retrospective|explainer|explained|how\s+to\s+read"
@@ -174,6 +183,12 @@ OEMS = frozenset(
     {"Dell", "Super Micro", "Supermicro", "HPE", "Hewlett Packard Enterprise", "Lenovo",
      "Foxconn", "Quanta", "Wistron", "Inventec", "Gigabyte"}
 )  # fmt: skip
+_HOLDING_RE = re.compile(
+    r"\b(?:will\s+)?(?:hold|holds|holding|owns?|owning|retains?|keeps?)\s+(?:an?\s+|its\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:investment|stake|interest|position|shareholding)\b(?!\s+(?:of\s+)?"
+    r"(?:new|additional|more))|\b(?:which|that)\s+(?:already\s+)?(?:holds|owns)\b",
+    _F,
+)
 # a party named only as the make of the hardware: "Nvidia-based capacity", "AMD-powered"
 _MODIFIER_SUFFIX_RE = (
     r"[- ](?:based|powered|backed|built|equipped|accelerated|designed|made|branded)\b"
@@ -240,6 +255,8 @@ def dated_by_month_before(c: CandidateView, doc: DocumentView) -> str | None:
     dates the deal by is a month or more before the document."""
     if doc.published is None or c.is_title or _FRESH_RE.search(c.sentence):
         return None
+    if EXPANDS_AGREEMENT_RE.search(c.sentence):
+        return None  # "enlarged the agreement they signed in November": the month is the original's
     return RECAP if _months_before(c.sentence, doc.published) else None
 
 
@@ -255,6 +272,73 @@ def equipment_purchase(c: CandidateView, doc: DocumentView) -> str | None:
 def hypothetical(c: CandidateView, doc: DocumentView) -> str | None:
     """ "If, say, Microsoft agreed to a $1B backstop", "If you were still carrying..."."""
     return HYPOTHETICAL if _HYPOTHETICAL_RE.search(c.sentence) else None
+
+
+def held_not_bought(c: CandidateView, doc: DocumentView) -> str | None:
+    """ "Microsoft will hold an investment worth $135 billion", "Nvidia, which owns 6%":
+    a holding described, not an investment made."""
+    if c.deal_type == "equity_investment" and _HOLDING_RE.search(c.sentence):
+        return BACKGROUND
+    return None
+
+
+_LIST_START_RE = re.compile(r"\b(?:with|from|including|among|between)\s+", _F)
+_LIST_WORD_RE = re.compile(r"(?-i:[A-Z0-9][\w.&'’-]*),?|and|&|the", _F)
+
+
+def _listed_names(sentence: str) -> list[str]:
+    """The name lists that follow "with / from / including / among": "with Amazon, Nvidia
+    and SoftBank" gives "Amazon, Nvidia and SoftBank"."""
+    out = []
+    for m in _LIST_START_RE.finditer(sentence):
+        words = []
+        for word in sentence[m.end() : m.end() + 160].split():
+            if not _LIST_WORD_RE.fullmatch(word):
+                break
+            words.append(word)
+            if word[-1] in ".;:":
+                break
+        if sum(w.lower() in ("and", "&") or w.endswith(",") for w in words):
+            out.append(" ".join(words))
+    return out
+
+
+def listed_counterparties(c: CandidateView, doc: DocumentView) -> str | None:
+    """Names listed together as someone's counterparties ("signed agreements with Google
+    Cloud and CoreWeave", "with Amazon, Nvidia and SoftBank supplying it") are not a deal
+    between each other."""
+    b, p = c.buyer_text.strip(), c.provider_text.strip()
+    if not b or not p:
+        return None
+    for names in _listed_names(c.sentence):
+        if b in names and p in names:
+            return BACKGROUND
+    return None
+
+
+def coordinated_each(c: CandidateView, doc: DocumentView) -> str | None:
+    """ "Nvidia and SoftBank are each investing $30 billion": two companies doing the same
+    thing side by side, not a deal between them."""
+    b, p = re.escape(c.buyer_text.strip()), re.escape(c.provider_text.strip())
+    if not b or not p:
+        return None
+    side_by_side = (
+        rf"\b(?:{b}\s+(?:and|&)\s+{p}|{p}\s+(?:and|&)\s+{b})\b[^.;]{{0,30}}?\b(?:each|both)\b"
+    )
+    return BACKGROUND if re.search(side_by_side, c.sentence, _F) else None
+
+
+_UNNAMED_RE = re.compile(
+    r"^(?:Customer|Client|Tenant|Party|Counterparty|Purchaser|Buyer|Supplier|Vendor)\s+"
+    r"(?:[A-Z]|\d{1,2}|One|Two|Three)$"
+)
+
+
+def unnamed_counterparty(c: CandidateView, doc: DocumentView) -> str | None:
+    """A filing's "Customer A" / "Customer B": the counterparty is not named."""
+    if _UNNAMED_RE.match(c.buyer_text.strip()) or _UNNAMED_RE.match(c.provider_text.strip()):
+        return BACKGROUND
+    return None
 
 
 def roundup_headline(c: CandidateView, doc: DocumentView) -> str | None:
@@ -286,8 +370,9 @@ def sum_or_running_total(c: CandidateView, doc: DocumentView) -> str | None:
     if _TALLY_WORDS_RE.search(c.sentence):
         return TALLY
     own = c.sentence.find(c.value_text) if c.value_text else -1
+    own_end = own + len(c.value_text or "")
     for m in _TALLY_RE.finditer(c.sentence):
-        if own < 0 or own >= m.start():
+        if own < 0 or own_end > m.start():
             return TALLY
     return None
 
@@ -312,6 +397,10 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("hypothetical", hypothetical),
     ("equipment_purchase", equipment_purchase),
     ("roundup_headline", roundup_headline),
+    ("held_not_bought", held_not_bought),
+    ("listed_counterparties", listed_counterparties),
+    ("unnamed_counterparty", unnamed_counterparty),
+    ("coordinated_each", coordinated_each),
     ("named_as_hardware", named_as_hardware),
     ("dated_weeks_before", dated_weeks_before),
     ("dated_by_month_before", dated_by_month_before),

@@ -113,6 +113,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from pipelines.extract.docpass import (
+    EXPANDS_AGREEMENT_RE,
     NEW,
     CandidateView,
     Decision,
@@ -315,12 +316,13 @@ _BACKSTOP_RE = re.compile(
     r"|can't|fails?\s+to|unable\s+to|not\s+able\s+to|un(?:able|sold|used))"
     r"|(?:guarantee[sd]?|guaranteeing)\s+to\s+(?:buy|purchase)|buyer\s+of\s+last\s+resort"
     r"|(?:guarantee[sd]?|guaranteeing|stand(?:s|ing)?\s+behind|stood\s+behind|cover(?:s|ed|ing)?)"
-    r"\s+(?:[^.;]{0,40}?\s)?(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rent|lease|obligations"
+    r"\s+(?:[^;⟦]{0,40}?\s)?(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rent|lease|obligations"
     r"|payments))\b",
     _F,
 )
 _EQUITY_STRONG_RE = re.compile(
-    r"\b(?:stake|stakes|equity\s+(?:investment|stake|interest)|funding\s+round"
+    r"\b(?:stake|stakes|equity\s+(?:investment|stake|interest|position|holding)|funding\s+round"
+    r"|securities\s+purchase\s+agreement|share\s+purchase\s+agreement|private\s+placement"
     r"|series\s+[a-h]\b|round\s+of\s+funding|investment\s+in\s+⟦"
     r"|invest(?:s|ed|ing)?\s+(?:[^.⟦;]{0,80}?\s)?in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?⟦"
     r"|led\s+(?:a|an|the)\s+(?:\S+\s+){0,4}?round|raised\s+(?:\S+\s+){0,4}?from\s+⟦"
@@ -946,7 +948,9 @@ _MONEY_NEAR_DEAL_BEFORE = re.compile(
     _F,
 )
 _MONEY_BAD_AFTER = re.compile(
-    r"^[\s-]*(?:[\w-]+\s+){0,3}?(?:in\s+)?(?:revenue|revenues|sales|backlog|market\s+cap\w*"
+    # "$11 billion ..., up from $7 billion": a running total that grew
+    r"^[\s,]*(?:[\w-]+\s+){0,6}?up\s+from\b"
+    r"|^[\s-]*(?:[\w-]+\s+){0,3}?(?:in\s+)?(?:revenue|revenues|sales|backlog|market\s+cap\w*"
     r"|valuation|funding|financing|debt|loans?|notes|bonds|credit|capex|capital\s+expenditure"
     r"|profit|loss|income|shares|stock|per\s+share|a\s+share|IPO|round|raise|buyback|dividend"
     r"|a\s+year|per\s+year|annually|a\s+quarter|in\s+the\s+quarter|in\s+annual|equity"
@@ -959,8 +963,17 @@ _MONEY_BAD_BEFORE = re.compile(
     r"|reached|cumulative|profit|loss|income|shares|stock|worth\s+of\s+shares|prepay\w*|deposit)"
     r"\s+(?:of\s+|about\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|to\s+|at\s+|some\s+)?"
     r"|\b(?:bring|brings|bringing|brought|take|takes|taking|took|lift|lifts|lifting|push|pushes"
-    r"|pushing|rais\w+|increas\w+|boost\w*)\s+(?:[\w'-]+\s+){0,5}?to\s+(?:about\s+|roughly\s+"
-    r"|approximately\s+|around\s+|nearly\s+|more\s+than\s+|over\s+)?)$",
+    r"|pushing|rais\w+|increas\w+|boost\w*|ris(?:e|es|ing)|rose|grow(?:s|ing)?|grew|climb\w*"
+    r"|reach(?:es|ing)?)\s+(?:[\w'-]+\s+){0,5}?to\s+(?:about\s+|roughly\s+"
+    r"|approximately\s+|around\s+|nearly\s+|more\s+than\s+|over\s+|as\s+much\s+as\s+"
+    r"|up\s+to\s+|potentially\s+)?"
+    # a ceiling reachable only with options or extra services: "$17.4bn, or up to $19.4bn
+    # if Microsoft buys more"; "could reach $19.4 billion"
+    r"|\b(?:could|would|might|may)\s+(?:\w+\s+){0,2}?(?:reach|rise\s+to|grow\s+to|climb\s+to"
+    r"|top|exceed|hit|be\s+worth)\s+(?:about\s+|roughly\s+|as\s+much\s+as\s+|up\s+to\s+)?"
+    r"|\b(?:a\s+)?combined\s+|\bin\s+all,?\s+|\btogether\s+worth\s+"
+    r"|\b(?:shares|stock|warrants?)\s+(?:\w+\s+){0,3}?(?:worth|valued\s+at)\s+(?:about\s+"
+    r"|roughly\s+|around\s+|some\s+|nearly\s+)?)$",
     _F,
 )
 _SENT_BOUNDARY_RE = re.compile(r"[.!?]+[\"')\]*_]*\s+(?=[\"'(\[*_]*[A-Z0-9$€£¥])")
@@ -1047,6 +1060,7 @@ class _Candidate:
     origin: int = -1  # sentence offset where the deal was first seen
     beneficiary: bool = False  # backstop of the provider's own obligations (a tenant's lease)
     generic: bool = False  # typed by default: no hardware, capacity or equity word in its clause
+    firm_value: bool = False  # its value is the firm part stated beside a ceiling
 
     @property
     def family(self) -> str:
@@ -1547,6 +1561,18 @@ _RAISED_LED_BY_RE = re.compile(
     r"[^⟦.]{0,30}?\bled\s+by\s+⟦",
     _F,
 )
+# "Google has agreed to rent computing capacity at an Nscale data centre": a deal stated
+# without a value or a deal noun
+_AGREED_TRADE_RE = re.compile(
+    r"\b(?:has|have|had)\s+agreed\s+to\s+(?:rent|lease|buy|purchase|take|use)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:capacity|compute|computing|GPUs?|chips|servers|space|power|data\s+cent(?:er|re)\s+space)\b",
+    _F,
+)
+_STOCK_PURCHASE_RE = re.compile(
+    r"\b(?:buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|acquir(?:e|es|ed|ing))\s+[^⟦;]{0,40}?"
+    r"\bof\s+⟦\d+⟧(?:'s)?\s+(?:common\s+|class\s+\w\s+|newly\s+issued\s+)?(?:stock|shares)\b",
+    _F,
+)
 _LEASE_RE = re.compile(r"\b(?:lease|leases|leasing|sublease)\b", _F)
 _ARROW_RE = re.compile(r"(⟦\d+⟧)\s*(?:→|->|⟶|⇒|=>)\s*(⟦\d+⟧)")
 
@@ -1619,11 +1645,16 @@ def _analyze_unit(
         return [], attrs, parties_all
     if _FRAMING_RE.search(cleaned):
         return [], attrs, parties_all  # "For Nebius, a contract of this size ..." is comment
-    if not (has_noun or quantity) or not _introduces_deal(cleaned, attrs):
+    expanded = EXPANDS_AGREEMENT_RE.search(masked_all) is not None
+    agreed_trade = expanded or _AGREED_TRADE_RE.search(cleaned) is not None
+    if not (has_noun or quantity or agreed_trade) or not (
+        _introduces_deal(cleaned, attrs) or agreed_trade
+    ):
         return [], attrs, parties_all  # "the deal answers a criticism ..." discusses a known deal
     if (
         _COORDINATED_RE.search(cleaned)
         and not quantity
+        and not expanded
         and not _SIGN_VERB_RE.search(cleaned)
         and not _TRANSACT_RE.search(cleaned)
     ):
@@ -1747,6 +1778,10 @@ def _analyze_unit(
             and not _COMPUTE_TRADE_RE.search(clause_txt)
         ):
             continue  # warrants or shares issued as part of a commercial deal: no new deal
+        elif _STOCK_PURCHASE_RE.search(clause_txt) or _RAISED_LED_BY_RE.search(clause_txt):
+            # "buys $2 billion of CoreWeave stock", "raised $1.5bn in a round led by X": the
+            # money is equity even beside compute words ("backs 5 GW build-out")
+            pre_type = "equity_investment"
         elif _EQUITY_STRONG_RE.search(clause_txt) and (
             not _COMPUTE_TRADE_RE.search(clause_txt) or _INVEST_AMOUNT_RE.search(clause_txt)
         ):
@@ -1821,9 +1856,16 @@ def _analyze_unit(
             order=state.order,
             role_margin=margin,
             beneficiary=beneficiary,
+            firm_value=bool(
+                cattrs.money is not None
+                and cattrs.money.qualifier in ("exact", "approx")
+                and _FIRM_VALUE_RE.search(clause_txt)
+            ),
             generic=pre_type == "capacity_contract"
             and not COMPUTE_CUE_RE.search(clause_txt)
-            and not _HARDWARE_RE.search(clause_txt),
+            and not _HARDWARE_RE.search(clause_txt)
+            # a cloud brand ("Azure services", "AWS") says what is traded
+            and not _CLOUD_ALIAS_RE.search(provider.text),
         )
         del inherited
         out.append(cand)
@@ -1867,6 +1909,9 @@ def _absorb_generic(cands: list[_Candidate]) -> list[_Candidate]:
                     o
                     for o in cands
                     if not o.generic
+                    # a purchase is never the same deal as a stake ("will hold an
+                    # investment in OpenAI" beside "OpenAI will buy $250bn of Azure")
+                    and o.deal_type != "equity_investment"
                     and frozenset((o.buyer.company.name, o.provider.company.name)) == pair
                 ),
                 None,
@@ -1938,12 +1983,22 @@ def _money_key(c: _Candidate) -> tuple:
     assert m is not None
     digits = len(re.sub(r"\D", "", f"{m.amount:.6g}").rstrip("0")) if m.amount else 0
     return (
+        c.firm_value,  # "the contract itself is valued at $17.4bn" beats "up to $19.4bn"
         c.money_score >= 3.0,
         not c.headline,
         digits,
         _QUAL_RANK.get(m.qualifier, 0),
         -c.order,
     )
+
+
+# a sentence stating the firm part of a deal whose headline figure is a ceiling
+_FIRM_VALUE_RE = re.compile(
+    r"\b(?:(?:contract|agreement|deal|order)\s+itself|core\s+of\s+the\s+(?:agreement|deal|contract)"
+    r"|firm\s+(?:part|portion|commitment|value|contract)|(?:base|committed|guaranteed|fixed|firm)"
+    r"\s+(?:contract\s+)?(?:value|amount|commitment)|initial\s+term)\b",
+    _F,
+)
 
 
 def _merge(
@@ -1972,7 +2027,8 @@ def _merge(
         k = (c.buyer.company.name, c.provider.company.name)
         votes[k] = votes.get(k, 0.0) + (2.0 if c.grammar else 0.5) + max(c.role_margin, 0) * 0.1
     swap = False
-    if hints and best.family == "capacity":
+    # other sentences' grammar only decides when no sentence of the deal itself has any
+    if hints and best.family == "capacity" and not any(c.grammar for c in group):
         b0, p0 = best.buyer.company.name, best.provider.company.name
         for k in ((b0, p0), (p0, b0)):
             if hints.get(k):
@@ -2034,6 +2090,15 @@ def _combine_durations(a: Duration | None, b: Duration | None) -> Duration | Non
 def _enrich(c: _Candidate, attrs: _Attrs, with_value: bool) -> None:
     if with_value and c.money is None and attrs.money is not None and attrs.money_score >= 2.0:
         c.money, c.money_score = attrs.money, attrs.money_score - 1.0
+    elif (
+        c.money is not None
+        and c.money.qualifier == "up_to"
+        and attrs.money is not None
+        and attrs.money.qualifier in ("exact", "approx")
+        and (attrs.money.usd or 0) < (c.money.usd or 0)
+        and _FIRM_VALUE_RE.search(attrs._plain)
+    ):  # "worth up to $27 billion ... The core of the agreement is $12 billion"
+        c.money, c.money_score, c.firm_value = attrs.money, attrs.money_score, True
     c.duration = _combine_durations(c.duration, attrs.duration)
     if gpu_specificity(attrs.gpu_model) > gpu_specificity(c.gpu_model):
         c.gpu_model = attrs.gpu_model
@@ -2201,7 +2266,12 @@ def extract_mentions(
         # reported speech backshifts the tense: "X said it had signed" is news, not a recap
         if _REPORTING_RE.search(main):
             main = _HAD_RE.sub("has ", main)
-        recap = bool((anchor or _RECAP_SENTENCE_RE.search(main)) and not _FRESH_RE.search(unit))
+        recap = bool(
+            (anchor or _RECAP_SENTENCE_RE.search(main))
+            and not _FRESH_RE.search(unit)
+            # "enlarged the agreement they signed in November": the past is the original's
+            and not EXPANDS_AGREEMENT_RE.search(unit)
+        )
         cands, attrs, parties = _analyze_unit(
             unit, s, e, evidence, ents, state, is_title, recap, headline
         )
@@ -2289,6 +2359,9 @@ def extract_mentions(
                 c.announced_on = sib.announced_on
             elif state.doc_date is not None:
                 c.announced_on = state.doc_date
+    found = _discourse_candidate(units, merged, state)
+    if found is not None:
+        merged.append(found)
     merged.sort(key=lambda c: (c.is_title, c.sent_start, c.order))
     view = _document_view(title, published, units, merged)
     kept = []
@@ -2299,6 +2372,78 @@ def extract_mentions(
         if decision.status == NEW:
             kept.append(c)
     return [_to_mention(c) for c in kept]
+
+
+# "This $21B expansion suggests ...": a deal referred to by its size, its parties named in
+# an earlier sentence of commentary
+_DEAL_ANAPHOR_RE = re.compile(
+    r"\b(?:this|that|the|this\s+week's|today's)\s+(?:(?:new|latest|fresh|reported|roughly|about"
+    r"|approximately|~)\s+)?(?:[$€£]\s?[\d.,]+\s*(?:bn|billion|b|tn|trillion)?|(?:\w+-)?"
+    r"(?:billion|trillion)-dollar)\s+(?:[\w-]+\s+)?(?P<noun>expansion|deal|contract|agreement"
+    r"|commitment|order|top-up|add-on|extension|pact|upsizing)\b",
+    _F,
+)
+
+
+def _discourse_candidate(
+    units: list, merged: list[_Candidate], state: _DocState
+) -> _Candidate | None:
+    """A deal told across sentences, as newsletters and commentary do: the headline or an
+    early sentence names two companies without a deal ("Meta is going all in on
+    CoreWeave"), a later sentence names the deal only by its size ("This $21B expansion
+    suggests ..."). When no sentence of the document states a deal between that pair, the
+    two are read together: roles from the companies' kinds (a lab or hyperscaler rents from
+    a neocloud), the value and type from the anaphoric sentence."""
+    pair_unit = None
+    for unit, s, e, evidence, ents, is_title, _headline in units:
+        names = {co.name: co for _, _, co in ents}
+        if pair_unit is None:
+            if len(names) == 2 and not _is_hard_negative(unit):
+                pair_unit = (list(names.values()), s)
+            continue
+        a, b = pair_unit[0]
+        if is_title or {n for n in names} - {a.name, b.name} or _is_hard_negative(unit):
+            continue  # another company's sentence, or a title, or talk of a deal
+        m = _DEAL_ANAPHOR_RE.search(unit)
+        if m is None:
+            continue
+        key = frozenset((a.name, b.name))
+        if any(c.key[0] == key for c in merged):
+            return None  # the pair's deal is stated somewhere: nothing to reconstruct
+        prior = _prior(_RANK_CAPACITY, a, b)
+        if prior == 0.0:
+            return None  # no telling who rents from whom
+        buyer, provider = (a, b) if prior > 0 else (b, a)
+        attrs = _attrs(unit, state.published)
+        if attrs.money is None:
+            return None
+        expansion = m.group("noun").lower() in ("expansion", "top-up", "add-on", "extension",
+                                                 "upsizing")  # fmt: skip
+        return _Candidate(
+            buyer=_Party(buyer, buyer.name, 0),
+            provider=_Party(provider, provider.name, 0),
+            deal_type="expansion" if expansion else "capacity_contract",
+            money=attrs.money,
+            money_score=attrs.money_score,
+            duration=attrs.duration,
+            gpu_model=attrs.gpu_model,
+            gpu_count=attrs.gpu_count,
+            power_mw=attrs.power_mw,
+            announced_on=attrs.date,
+            explicit_date=attrs.explicit_date,
+            sent_start=s,
+            sent_end=e,
+            evidence=evidence,
+            grammar=False,
+            recap=False,
+            anaphora=True,
+            is_title=False,
+            deal_noun_and_verb=False,
+            headline=False,
+            order=state.order,
+            origin=pair_unit[1],
+        )
+    return None
 
 
 _LIST_ITEM_START_RE = re.compile(r"^\s*(?:[-*•·▪]|\d{1,2}[.)])\s+")
