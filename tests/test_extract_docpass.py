@@ -164,3 +164,28 @@ def test_a_wrap_up_arrow_reads_buyer_to_provider(gaz):
     text = "OpenAI → AWS, $38 billion. OpenAI will buy capacity from AWS over seven years."
     kept = extract_mentions(text, published_at=PUB, gazetteer=gaz)
     assert [(m.buyer, m.provider, m.value_usd) for m in kept] == [("OpenAI", "Amazon", 38e9)]
+
+
+def test_coinvestors_each_get_a_stake_and_a_split_gives_their_amounts(gaz):
+    text = (
+        "Anthropic has agreed to buy $30 billion of computing capacity from Microsoft's Azure "
+        "cloud, and Microsoft and Nvidia will invest up to $15 billion in the Claude developer. "
+        "Of that amount, Nvidia will contribute as much as $10 billion and Microsoft as much "
+        "as $5 billion."
+    )
+    kept = extract_mentions(text, title="Anthropic commits $30 billion to Azure",
+                            published_at=PUB, gazetteer=gaz)  # fmt: skip
+    got = {(m.buyer, m.provider, m.deal_type): m.value_usd for m in kept}
+    assert got == {
+        ("Anthropic", "Microsoft", "capacity_contract"): 30e9,
+        ("Nvidia", "Anthropic", "equity_investment"): 10e9,
+        ("Microsoft", "Anthropic", "equity_investment"): 5e9,
+    }
+
+
+def test_each_investing_gives_each_the_amount(gaz):
+    kept = extract_mentions(
+        "Nvidia and SoftBank are each investing $30 billion in OpenAI.", published_at=PUB,
+        gazetteer=gaz,
+    )  # fmt: skip
+    assert {(m.buyer, m.value_usd) for m in kept} == {("Nvidia", 30e9), ("SoftBank", 30e9)}

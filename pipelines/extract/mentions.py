@@ -1463,8 +1463,8 @@ _CLAUSE_SPLIT_RE = re.compile(
     r",?\s+(?=(?:in\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?)?under\s+which\b)|;\s+|,\s+(?=(?:while|whereas|and\s+separately|separately)\b)"
     r"|,\s+(?=which\s+⟦\d+⟧)|,\s+(?=with\s+⟦\d+⟧\s+[a-z]+ing\b)"
     r"|,\s+(?=(?i:backed|supported|guaranteed|underwritten|financed|funded)\s+by\s+⟦)"
-    r"|,\s+(?=and\s+(?:that\s+)?⟦\d+⟧\s+(?:[a-z]+ly\s+)?(?:will|has|have|had|is|was|also|signed"
-    r"|agreed))"
+    r"|,\s+(?=and\s+(?:that\s+)?⟦\d+⟧(?:\s+(?:and|&)\s+⟦\d+⟧)?\s+(?:[a-z]+ly\s+)?(?:will|has|have"
+    r"|had|is|are|was|were|also|signed|agreed))"
     r"|\s+(?=and\s+⟦\d+⟧\s+(?:up\s+to\s+|about\s+|roughly\s+|as\s+much\s+as\s+|another\s+)?"
     r"(?:US)?[$€£]\s?\d)"
     r"|,?\s+and\s+(?=(?:[a-z]+ing|also|separately)\s)|,\s+(?=[a-z]+ing\s+(?:a|an|the|to|its)\s)",
@@ -1871,7 +1871,30 @@ def _analyze_unit(
         out.append(cand)
         prev = cand
         state.order += 1
+        if deal_type == "equity_investment":
+            # "Microsoft and Nvidia will invest up to $15 billion in Anthropic": one stake each
+            for other in _coinvestors(clause_txt, a, b):
+                twin = replace(cand, buyer=parties[other], order=state.order)
+                if not _EACH_RE.search(clause_txt):
+                    cand.money = twin.money = None  # a joint amount is neither's own value
+                out.append(twin)
+                state.order += 1
     return out, attrs, parties_all
+
+
+_EACH_RE = re.compile(r"\beach\b|\bapiece\b", _F)
+
+
+def _coinvestors(masked: str, investor: int, investee: int) -> list[int]:
+    """Parties coordinated with the investor as subjects ("⟦0⟧ and ⟦1⟧ will invest")."""
+    out = []
+    for m in re.finditer(r"⟦(\d+)⟧\s*(?:,|and|&|,\s*and)\s*⟦(\d+)⟧", masked):
+        x, y = int(m.group(1)), int(m.group(2))
+        if investor in (x, y):
+            other = y if x == investor else x
+            if other not in (investor, investee) and other not in out:
+                out.append(other)
+    return out
 
 
 def _orientation_hints(
@@ -2359,6 +2382,7 @@ def extract_mentions(
                 c.announced_on = sib.announced_on
             elif state.doc_date is not None:
                 c.announced_on = state.doc_date
+    _split_joint_amounts(units, merged, published)
     found = _discourse_candidate(units, merged, state)
     if found is not None:
         merged.append(found)
@@ -2372,6 +2396,36 @@ def extract_mentions(
         if decision.status == NEW:
             kept.append(c)
     return [_to_mention(c) for c in kept]
+
+
+def _split_joint_amounts(units: list, merged: list[_Candidate], published: date | None) -> None:
+    """Stakes announced with a joint amount ("Microsoft and Nvidia will invest up to $15
+    billion") take their own amounts from a later sentence that splits it ("Nvidia will
+    contribute as much as $10 billion and Microsoft as much as $5 billion"): a sentence
+    where two of the investors are each followed by an amount."""
+    open_stakes = {
+        c.buyer.company.name: c
+        for c in merged
+        if c.deal_type == "equity_investment" and c.money is None and not c.is_title
+    }
+    if len(open_stakes) < 2:
+        return
+    for unit, s, _e, _ev, ents, is_title, _h in units:
+        if is_title:
+            continue
+        amounts: dict[str, Money] = {}
+        for i, (_a, b, co) in enumerate(ents):
+            if co.name not in open_stakes or s < open_stakes[co.name].sent_start:
+                continue
+            stop = ents[i + 1][0] if i + 1 < len(ents) else len(unit)
+            found = find_money(unit[b : min(stop, b + 60)], published)
+            if found:
+                amounts[co.name] = found[0]
+        if len(amounts) >= 2:
+            for name, money in amounts.items():
+                stake = open_stakes[name]
+                stake.money, stake.money_score = money, 3.0
+            return
 
 
 # "This $21B expansion suggests ...": a deal referred to by its size, its parties named in
