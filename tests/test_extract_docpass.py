@@ -189,3 +189,14 @@ def test_each_investing_gives_each_the_amount(gaz):
         gazetteer=gaz,
     )  # fmt: skip
     assert {(m.buyer, m.value_usd) for m in kept} == {("Nvidia", 30e9), ("SoftBank", 30e9)}
+
+
+def test_a_deal_dated_in_an_aside_days_earlier_is_a_recap(gaz):
+    text = (
+        "Microsoft passed on the option to buy $12 billion more capacity from CoreWeave. "
+        "OpenAI's five-year, $11.9 billion contract with CoreWeave, announced on March 10, "
+        "absorbed most of it."
+    )
+    kept, judged = _read(gaz, text, "Microsoft lets CoreWeave option lapse", date(2025, 3, 20))
+    assert kept == set()
+    assert judged[("OpenAI", "CoreWeave")] == ("recap", "dated_aside")

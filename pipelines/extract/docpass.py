@@ -35,8 +35,9 @@ HYPOTHETICAL = "hypothetical"
 STATUSES = (NEW, RECAP, BACKGROUND, TALLY, DENIED, HYPOTHETICAL)
 
 # A deal stated as done more than this long before the document is recalled, not announced
-# (news reports a deal within days; a filing within four business days).
-RECAP_AFTER = timedelta(days=30)
+# (news reports a deal within days, a weekly wrap-up within the week, a filing within four
+# business days).
+RECAP_AFTER = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ _HYPOTHETICAL_RE = re.compile(
 
 
 def _months_before(sentence: str, published: date) -> bool | None:
-    """True when every month the sentence dates something by lies a month or more before
+    """True when every month the sentence dates something by lies two weeks or more before
     ``published`` (False when one does not; None when it names none)."""
     found = False
     for m in _WHEN_MONTH_RE.finditer(sentence):
@@ -236,7 +237,7 @@ def declined_or_abandoned(c: CandidateView, doc: DocumentView) -> str | None:
 
 
 def dated_weeks_before(c: CandidateView, doc: DocumentView) -> str | None:
-    """The sentence dates the deal a month or more before the document."""
+    """The sentence dates the deal two weeks or more before the document."""
     dated = c.explicit_date and c.announced_on and doc.published
     if dated and c.announced_on < doc.published - RECAP_AFTER:
         return RECAP
@@ -252,12 +253,39 @@ def retrospective_document(c: CandidateView, doc: DocumentView) -> str | None:
 
 def dated_by_month_before(c: CandidateView, doc: DocumentView) -> str | None:
     """ "in October", "(September)", "announced on March 10": every month the sentence
-    dates the deal by is a month or more before the document."""
+    dates the deal by is two weeks or more before the document."""
     if doc.published is None or c.is_title or _FRESH_RE.search(c.sentence):
         return None
     if EXPANDS_AGREEMENT_RE.search(c.sentence):
         return None  # "enlarged the agreement they signed in November": the month is the original's
     return RECAP if _months_before(c.sentence, doc.published) else None
+
+
+# ", announced on March 10," — an aside dating a deal the sentence only refers to
+_APPOSITIVE_DATE_RE = re.compile(
+    rf",\s+(?:first\s+)?(?:announced|signed|unveiled|disclosed|struck|inked|agreed)\s+(?:on\s+|in\s+)?"
+    rf"(?P<month>{MONTH_RE})\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>(?:19|20)\d\d))?\s*,"
+)
+APPOSITIVE_RECAP_AFTER = timedelta(days=3)
+
+
+def dated_aside(c: CandidateView, doc: DocumentView) -> str | None:
+    """ "OpenAI's $11.9 billion contract with CoreWeave, announced on March 10, absorbed it":
+    a deal dated in an aside days before the document is one the document refers to."""
+    if doc.published is None:
+        return None
+    m = _APPOSITIVE_DATE_RE.search(c.sentence)
+    if not m:
+        return None
+    month = month_number(m.group("month"))
+    year = int(m.group("year")) if m.group("year") else doc.published.year
+    try:
+        when = date(year, month or 1, int(m.group("day")))
+    except ValueError:
+        return None
+    if when > doc.published:  # a date later in the year belongs to last year
+        when = date(year - 1, when.month, min(when.day, 28))
+    return RECAP if when < doc.published - APPOSITIVE_RECAP_AFTER else None
 
 
 def equipment_purchase(c: CandidateView, doc: DocumentView) -> str | None:
@@ -404,6 +432,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("named_as_hardware", named_as_hardware),
     ("dated_weeks_before", dated_weeks_before),
     ("dated_by_month_before", dated_by_month_before),
+    ("dated_aside", dated_aside),
     ("sum_or_running_total", sum_or_running_total),
     ("outside_the_story", outside_the_story),
 )

@@ -1565,7 +1565,13 @@ _RAISED_LED_BY_RE = re.compile(
 # without a value or a deal noun
 _AGREED_TRADE_RE = re.compile(
     r"\b(?:has|have|had)\s+agreed\s+to\s+(?:rent|lease|buy|purchase|take|use)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:capacity|compute|computing|GPUs?|chips|servers|space|power|data\s+cent(?:er|re)\s+space)\b",
+    r"(?:capacity|compute|computing|GPUs?|chips|servers|space|power|data\s+cent(?:er|re)\s+space)\b"
+    # a customer relationship stated as such: "signed up X as a customer", "is now X's
+    # biggest customer", "building dedicated capacity for X"
+    r"|\bsign(?:s|ed|ing)?\s+up\s+⟦\d+⟧\s+as\s+(?:a|an|its)\s+(?:[\w-]+\s+)?(?:customer|client"
+    r"|tenant)\b|\b(?:is|was|becomes|became|has\s+become)\s+(?:now\s+)?⟦\d+⟧(?:'s|’s)\s+"
+    r"(?:[\w-]+\s+)?(?:customer|client|tenant)\b"
+    r"|\b(?:is|are)\s+building\s+(?:dedicated\s+)?(?:[\w-]+\s+)?capacity\s+for\s+⟦\d+⟧",
     _F,
 )
 _STOCK_PURCHASE_RE = re.compile(
