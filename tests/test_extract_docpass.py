@@ -200,3 +200,35 @@ def test_a_deal_dated_in_an_aside_days_earlier_is_a_recap(gaz):
     kept, judged = _read(gaz, text, "Microsoft lets CoreWeave option lapse", date(2025, 3, 20))
     assert kept == set()
     assert judged[("OpenAI", "CoreWeave")] == ("recap", "dated_aside")
+
+
+def test_sentence_filters_name_themselves(gaz):
+    rejections: list = []
+    kept = extract_mentions(
+        "Oracle is in talks with Meta about a cloud deal worth about $20 billion.",
+        published_at=PUB, gazetteer=gaz, rejections=rejections,
+    )  # fmt: skip
+    assert kept == []
+    assert [(names, rule) for _s, names, rule in rejections] == [
+        (frozenset({"Oracle", "Meta"}), "talks_denial_or_conditional")
+    ]
+
+
+def test_eval_explain_names_the_rule_for_misses_and_false_positives(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Oracle and Meta\ndate: 2025-11-04\n---\n"
+        "Oracle is in talks with Meta about a cloud deal worth about $20 billion.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "labels.yaml").write_text(
+        "documents:\n  - file: a.md\n    genre: news\n    published: 2025-11-04\n    deals:\n"
+        "      - {buyer: Meta, provider: Oracle, deal_type: capacity_contract}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["eval", str(tmp_path / "labels.yaml"), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "why: no candidate: sentence filter talks_denial_or_conditional" in result.output

@@ -163,6 +163,8 @@ class DocumentResult:
     error: str | None = None
     # every candidate the document-level pass judged, with its status and deciding rule
     decisions: list[tuple[Deal, str, str]] = field(default_factory=list)
+    # sentences naming two companies that a sentence filter turned down
+    rejections: list[tuple[str, frozenset[str], str]] = field(default_factory=list)
 
     def why(self, deal: Deal, gazetteer: Gazetteer) -> str:
         """Which rule decided about the candidate for ``deal`` (same parties and market),
@@ -176,7 +178,22 @@ class DocumentResult:
         k = key(deal)
         found = [(d, status, rule) for d, status, rule in self.decisions if key(d) == k]
         if not found:
-            return "no candidate: the sentence rules found none for this pair"
+            pair = k[0]
+            turned_down = [
+                (rule, sentence)
+                for sentence, names, rule in self.rejections
+                if pair <= {company_key(n, gazetteer) for n in names}
+            ]
+            if turned_down:
+                # a sentence with a deal cue that a filter turned down says more than one
+                # that merely names both companies
+                turned_down.sort(key=lambda rs: rs[0] == "no_deal_cue")
+                rule, sentence = turned_down[0]
+                more = f" (and {len(turned_down) - 1} more)" if len(turned_down) > 1 else ""
+                return (
+                    f"no candidate: sentence filter {rule} turned down “{_short(sentence)}”{more}"
+                )
+            return "no candidate: no sentence names both companies with a deal cue"
         return "; ".join(
             f"{status} by rule {rule} ({d.label()}: “{_short(d.evidence)}”)"
             for d, status, rule in found
@@ -502,7 +519,10 @@ def load_documents(
 
 
 def extract_document(
-    src: _Source, gazetteer: Gazetteer, decisions: list | None = None
+    src: _Source,
+    gazetteer: Gazetteer,
+    decisions: list | None = None,
+    rejections: list | None = None,
 ) -> list[Mention]:
     """Parse and extract one document exactly as the pipeline does (``decisions`` receives
     every candidate with the document-level pass's status and rule)."""
@@ -519,6 +539,7 @@ def extract_document(
         published_at=parsed.published_at.date() if parsed.published_at else None,
         gazetteer=gazetteer,
         decisions=decisions,
+        rejections=rejections,
     )
 
 
@@ -533,8 +554,11 @@ def evaluate(label_sets: list[Path] | None = None) -> EvalReport:
     for label_set, name, genre, decoy, labelled, published, src in load_documents(sets):
         error = None
         judged: list = []
+        turned_down: list = []
         try:
-            predicted = [_deal_from_mention(m) for m in extract_document(src, gaz, judged)]
+            predicted = [
+                _deal_from_mention(m) for m in extract_document(src, gaz, judged, turned_down)
+            ]
         except Exception as exc:  # a crash is scored as finding nothing, and reported
             predicted, error = [], f"{type(exc).__name__}: {exc}"
         matched, misses, fps = match_deals(labelled, predicted, gaz)
@@ -552,6 +576,7 @@ def evaluate(label_sets: list[Path] | None = None) -> EvalReport:
                 published=published,
                 error=error,
                 decisions=[(_deal_from_mention(m), d.status, d.rule) for m, d in judged],
+                rejections=turned_down,
             )
         )
     return _aggregate(results, [_relative(p) for p in sets], time.perf_counter() - started)

@@ -1175,6 +1175,9 @@ class _DocState:
     hint_units: list[tuple[str, list[tuple[int, int, Company]], frozenset[str]]] = field(
         default_factory=list
     )
+    # sentences naming two or more companies that a filter turned down: (sentence,
+    # companies, filter name)
+    rejections: list[tuple[str, frozenset[str], str]] = field(default_factory=list)
 
 
 # "Facebook parent Meta", "Microsoft's Azure": one company named twice in a row
@@ -1594,8 +1597,17 @@ def _analyze_unit(
     recap_sentence: bool,
     headline: bool = False,
 ) -> tuple[list[_Candidate], _Attrs | None, list[_Party]]:
-    """Candidates from one sentence (``unit``; entity offsets relative to it)."""
+    """Candidates from one sentence (``unit``; entity offsets relative to it). A sentence
+    naming two companies that a filter turns down is recorded in ``state.rejections`` with
+    the filter's name, so ``csi eval --explain`` can say why a deal was not found."""
     published = state.published
+
+    def reject(rule: str, kept_attrs: _Attrs | None) -> tuple[list, _Attrs | None, list]:
+        names = frozenset(p.company.name for p in parties_all)
+        if len(names) >= 2:
+            state.rejections.append((evidence, names, rule))
+        return [], kept_attrs, parties_all
+
     masked_all, parties_all, modifiers, generic = _mask(unit, ents)
     # a wrap-up's "Buyer → Provider, $38 billion" heading: the arrow runs buyer to provider
     masked_all = _ARROW_RE.sub(r"\1 agreed a contract to buy compute capacity from \2", masked_all)
@@ -1605,29 +1617,28 @@ def _analyze_unit(
         has_noun or raised or DEAL_VERB_RE.search(masked_all) or WEAK_VERB_RE.search(masked_all)
     ):
         # no deal cue at all: only details for an earlier mention, parsed if ever needed
-        return (
-            [],
+        return reject(
+            "no_deal_cue",
             _attrs(
                 lambda: _plain(_mask_recap_clauses(masked_all)[0], parties_all, modifiers),
                 published,
             ),
-            parties_all,
         )
     cleaned, had_recap_clause = _mask_recap_clauses(masked_all)
     cleaned = _mask_past_asides(cleaned, published)
     attrs = _attrs(_plain(cleaned, parties_all, modifiers), published, equity=raised)
     if _is_hard_negative(masked_all):
-        return [], None, parties_all
+        return reject("talks_denial_or_conditional", None)
     if _MNA_RE.search(cleaned) and not _EQUITY_STRONG_RE.search(cleaned):
-        return [], None, parties_all
+        return reject("merger_or_acquisition", None)
     if (
         _FINANCING_RE.search(cleaned)
         and not _COMPUTE_TRADE_RE.search(cleaned)
         and not _BACKSTOP_RE.search(cleaned)
     ):
-        return [], None, parties_all  # IPOs, notes, loans: raising money is not buying compute
+        return reject("fund_raising", None)  # IPOs, notes, loans: raising money is not compute
     if _PROPERTY_RE.search(cleaned) and not re.search(r"\b(?:for|to)\s+⟦\d+⟧", cleaned):
-        return [], None, parties_all
+        return reject("property_purchase", None)
     has_noun = bool(DEAL_NOUN_RE.search(cleaned))
     if not (
         has_noun
@@ -1635,11 +1646,11 @@ def _analyze_unit(
         or (WEAK_VERB_RE.search(cleaned) and attrs.quantity)
         or (raised and attrs.quantity)
     ):
-        return [], attrs, parties_all
+        return reject("no_deal_word", attrs)
     if _CAPEX_RE.search(cleaned) or (_GUIDANCE_RE.search(cleaned) and not has_noun):
-        return [], attrs, parties_all
+        return reject("capex_or_guidance", attrs)
     if _LAUNCH_RE.search(cleaned) and not (has_noun and _SIGN_VERB_RE.search(cleaned)):
-        return [], attrs, parties_all
+        return reject("product_launch", attrs)
     quantity = attrs.quantity
     if not (
         COMPUTE_CUE_RE.search(cleaned)
@@ -1648,15 +1659,15 @@ def _analyze_unit(
         or _BACKSTOP_RE.search(cleaned)
         or _LEASE_RE.search(cleaned)  # a data-centre lease is the deal in this trade
     ):
-        return [], attrs, parties_all
+        return reject("no_compute_or_equity_word", attrs)
     if _FRAMING_RE.search(cleaned):
-        return [], attrs, parties_all  # "For Nebius, a contract of this size ..." is comment
+        return reject("commentary_framing", attrs)  # "For Nebius, a contract of this size ..."
     expanded = EXPANDS_AGREEMENT_RE.search(masked_all) is not None
     agreed_trade = expanded or _AGREED_TRADE_RE.search(cleaned) is not None
     if not (has_noun or quantity or agreed_trade) or not (
         _introduces_deal(cleaned, attrs) or agreed_trade
     ):
-        return [], attrs, parties_all  # "the deal answers a criticism ..." discusses a known deal
+        return reject("refers_to_a_known_deal", attrs)  # "the deal answers a criticism ..."
     if (
         _COORDINATED_RE.search(cleaned)
         and not quantity
@@ -1664,7 +1675,7 @@ def _analyze_unit(
         and not _SIGN_VERB_RE.search(cleaned)
         and not _TRANSACT_RE.search(cleaned)
     ):
-        return [], attrs, parties_all  # "OpenAI and Anthropic are growing ..."
+        return reject("coordinated_subjects", attrs)  # "OpenAI and Anthropic are growing ..."
 
     out: list[_Candidate] = []
     units = _respectively(cleaned)
@@ -2194,12 +2205,15 @@ def extract_mentions(
     published_at: date | datetime | None = None,
     gazetteer: Gazetteer | None = None,
     decisions: list[tuple[Mention, Decision]] | None = None,
+    rejections: list[tuple[str, frozenset[str], str]] | None = None,
 ) -> list[Mention]:
     """Deal mentions in ``text`` (one per distinct deal), in order of first evidence.
 
     Candidates the document-level pass (:mod:`pipelines.extract.docpass`) judges not to be
     news of this document (recaps, background, tallies, declined deals) are dropped; pass a
-    list as ``decisions`` to receive every candidate with its status and deciding rule."""
+    list as ``decisions`` to receive every candidate with its status and deciding rule, and
+    as ``rejections`` to receive each sentence naming two companies that a sentence filter
+    turned down, with the filter's name."""
     gaz = gazetteer or Gazetteer.load()
     published = _as_date(published_at)
     head = (title or "").strip() or text.lstrip()[:200]
@@ -2389,6 +2403,8 @@ def extract_mentions(
             elif state.doc_date is not None:
                 c.announced_on = state.doc_date
     _split_joint_amounts(units, merged, published)
+    if rejections is not None:
+        rejections.extend(state.rejections)
     found = _discourse_candidate(units, merged, state)
     if found is not None:
         merged.append(found)
