@@ -1,14 +1,18 @@
 {#-
-    Resolves mentions into deals. Mentions of one (buyer, provider, deal_type) are walked in
-    order (announced_on, then most authoritative source first, then mention_id) by a
+    Resolves mentions into deals. Mentions of one (buyer, provider, cluster_type) are walked
+    in order (announced_on, then most authoritative source first, then mention_id) by a
     recursive CTE that carries the deals still open:
       - a deal stays open for 21 days after its FIRST mention's announced_on;
       - a mention joins the earliest-opened open deal whose every reported value is
         compatible with its own (macros/deal_values_compatible.sql), else it opens a new deal.
-    capacity_contract and expansion are different deal types, so an expansion is always a
-    deal of its own; two deals of the same parties months apart stay two deals.
+    cluster_type is the deal type, except that capacity_contract and expansion share one:
+    the same announcement is often called a new contract by one outlet and an expansion by
+    another, so same-pair capacity mentions with compatible values in the window are one
+    deal, typed by its first mention (deal_type_of_deal). An expansion with its own value
+    (another $4B on top of $11.9B) is incompatible with the original and stays a deal of its
+    own, as do two deals of the same parties months apart.
 
-    Incremental by partition: how a (buyer, provider, deal_type) clusters depends on all
+    Incremental by partition: how a (buyer, provider, cluster_type) clusters depends on all
     its mentions (a newly found earlier mention moves a deal's first date, so its deal_id),
     so a run re-walks, in full, every partition where a mention was added, changed or
     removed since the last run (compared column by column with the stored rows), and
@@ -58,7 +62,9 @@ all_mentions as (
 
 ),
 
-{% if is_incremental() and not missing_columns(this, compared_columns) %}
+{#- a table stored before deals carried their own type (deal_type_of_deal) is walked again
+    in full, so every stored row gets it -#}
+{% if is_incremental() and not missing_columns(this, compared_columns + ['deal_type_of_deal']) %}
 -- mentions whose row differs between upstream and what was clustered last time, both ways
 changed_mentions as (
 
@@ -68,7 +74,7 @@ changed_mentions as (
 
 changed_partitions as (
 
-    select distinct buyer, provider, deal_type
+    select distinct buyer, provider, {{ cluster_type('deal_type') }} as cluster_type
     from changed_mentions
 
 ),
@@ -80,7 +86,7 @@ mentions as (
     semi join changed_partitions
         on all_mentions.buyer = changed_partitions.buyer
         and all_mentions.provider = changed_partitions.provider
-        and all_mentions.deal_type = changed_partitions.deal_type
+        and {{ cluster_type('all_mentions.deal_type') }} = changed_partitions.cluster_type
 
 ),
 {% else %}
@@ -97,12 +103,12 @@ sequenced as (
         mention_id,
         buyer,
         provider,
-        deal_type,
+        {{ cluster_type('deal_type') }} as cluster_type,
         announced_on,
         value_usd,
         value_qualifier,
         row_number() over (
-            partition by buyer, provider, deal_type
+            partition by buyer, provider, {{ cluster_type('deal_type') }}
             order by announced_on nulls last, source_authority desc, mention_id
         ) as seq
 
@@ -110,7 +116,7 @@ sequenced as (
 
 ),
 
--- one row per mention: the deal (cluster_no, per buyer/provider/deal_type) it joined,
+-- one row per mention: the deal (cluster_no, per buyer/provider/cluster_type) it joined,
 -- plus the state carried to the next mention: how many deals were opened so far and the
 -- deals still open, each with its first date and the values reported for it
 walked as (
@@ -118,7 +124,7 @@ walked as (
     select
         buyer,
         provider,
-        deal_type,
+        cluster_type,
         seq,
         mention_id,
         1 as cluster_no,
@@ -143,7 +149,7 @@ walked as (
     select
         buyer,
         provider,
-        deal_type,
+        cluster_type,
         seq,
         mention_id,
         case when pick is null then clusters_opened + 1 else open_clusters[pick].cluster_no end
@@ -211,7 +217,7 @@ walked as (
                 previous.clusters_opened,
                 current_mention.buyer,
                 current_mention.provider,
-                current_mention.deal_type,
+                current_mention.cluster_type,
                 current_mention.seq,
                 current_mention.mention_id,
                 current_mention.announced_on,
@@ -233,7 +239,7 @@ walked as (
             inner join sequenced as current_mention
                 on previous.buyer = current_mention.buyer
                 and previous.provider = current_mention.provider
-                and previous.deal_type = current_mention.deal_type
+                and previous.cluster_type = current_mention.cluster_type
                 and current_mention.seq = previous.seq + 1
 
         )
@@ -247,15 +253,17 @@ clusters as (
     select
         walked.buyer,
         walked.provider,
-        walked.deal_type,
+        walked.cluster_type,
         walked.cluster_no,
+        -- the type its first mention gives (the walk's order)
+        arg_min(mentions.deal_type, walked.seq) as deal_type_of_deal,
         min(mentions.announced_on) as deal_first_announced_on,
         count(*) as deal_mention_count
 
     from walked
     inner join mentions
         on walked.mention_id = mentions.mention_id
-    group by all
+    group by walked.buyer, walked.provider, walked.cluster_type, walked.cluster_no
 
 ),
 
@@ -266,7 +274,7 @@ deal_ids as (
         -- deals of the same parties and type first announced the same day (values that
         -- cannot be the same deal) get an ordinal so ids stay unique
         row_number() over (
-            partition by buyer, provider, deal_type, deal_first_announced_on
+            partition by buyer, provider, deal_type_of_deal, deal_first_announced_on
             order by cluster_no
         ) as same_day_ordinal
 
@@ -282,7 +290,7 @@ final as (
                 '|',
                 deal_ids.buyer,
                 deal_ids.provider,
-                deal_ids.deal_type,
+                deal_ids.deal_type_of_deal,
                 coalesce(strftime(deal_ids.deal_first_announced_on, '%Y-%m-%d'), 'undated')
             )
             || case
@@ -290,9 +298,10 @@ final as (
                 else ''
             end
         ) as deal_id,
+        deal_ids.deal_type_of_deal,
         deal_ids.deal_first_announced_on,
         deal_ids.deal_mention_count,
-        row_number() over (partition by deal_ids.buyer, deal_ids.provider, deal_ids.deal_type,
+        row_number() over (partition by deal_ids.buyer, deal_ids.provider, deal_ids.cluster_type,
             deal_ids.cluster_no order by walked.seq) as mention_seq_in_deal,
         mentions.*
 
@@ -302,7 +311,7 @@ final as (
     inner join deal_ids
         on walked.buyer = deal_ids.buyer
         and walked.provider = deal_ids.provider
-        and walked.deal_type = deal_ids.deal_type
+        and walked.cluster_type = deal_ids.cluster_type
         and walked.cluster_no = deal_ids.cluster_no
 
 )

@@ -27,7 +27,9 @@ deals as (
         deal_id,
         buyer,
         provider,
-        deal_type,
+        -- one type per deal: its first mention's (capacity_contract and expansion mentions of
+        -- one announcement cluster together, see int_deal_clusters)
+        any_value(coalesce(deal_type_of_deal, deal_type)) as deal_type,
         min(announced_on) as announced_on,
         max(provider_type) as provider_type,
         -- the value of the best mention that has one, with its qualifier
@@ -46,7 +48,7 @@ deals as (
         max(confidence) as confidence
 
     from ranked
-    group by deal_id, buyer, provider, deal_type
+    group by deal_id, buyer, provider
 
 ),
 
