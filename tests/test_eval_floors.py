@@ -2,7 +2,7 @@
 
 These floors are the issue's: deal-level F1 >= 0.90, value exact (within 1 %) on >= 95 % of
 matched deals, and no decoy yields a capacity deal. Never lower them; improve the extractor
-with general rules instead (see pipelines/extract/mentions.py).
+with general rules instead (see pipelines/extract/rules/ and docs/extraction.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One test per general extraction rule (pipelines/extract/mentions.py), on sentences written
+"""One test per general extraction rule (pipelines/extract/rules/), on sentences written
 for these tests: role grammar, sentence classification, qualifiers, recaps, several deals in
 one sentence, filing structure."""
 

@@ -6,18 +6,16 @@ Nebius and Nscale, a newsletter item about Meta's expansion recalls OpenAI's run
 an explainer walks through last year's headlines. This pass reads the document as a whole
 and gives each candidate a status:
 
-* ``new`` — a deal the document reports: it becomes a mention;
-* ``recap`` — an earlier deal recalled (explicitly dated weeks before the document);
-* ``background`` — a deal outside what the document is about (neither its headline nor its
-  lead names the pair), or a "related stories" link;
-* ``tally`` — a sum or running total across contracts, not one deal;
-* ``denied`` — a deal declined, passed on, abandoned or denied.
+* ``new`` — a deal the document reports: it becomes a mention; * ``recap`` — an earlier deal
+recalled (explicitly dated weeks before the document); * ``background`` — a deal outside
+what the document is about (neither its headline nor its lead names the pair), or a "related
+stories" link; * ``tally`` — a sum or running total across contracts, not one deal; *
+``denied`` — a deal declined, passed on, abandoned or denied.
 
 Each decision names the rule that made it (:data:`RULES`, in order; the first that fires
 decides), so ``csi eval --explain`` can say why a candidate was dropped. A rule is a
 function ``(candidate, view) -> status | None``; adding one is a function and a line in
-:data:`RULES`.
-"""
+:data:`RULES`."""
 
 from __future__ import annotations
 
