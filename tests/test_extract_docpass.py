@@ -232,3 +232,48 @@ def test_eval_explain_names_the_rule_for_misses_and_false_positives(tmp_path):
     result = CliRunner().invoke(app, ["eval", str(tmp_path / "labels.yaml"), "--explain"])
     assert result.exit_code == 0, result.output
     assert "why: no candidate: sentence filter talks_denial_or_conditional" in result.output
+
+
+def test_the_newsletter_case_end_to_end_links_to_the_earlier_deal(tmp_path):
+    """The issue's newsletter case through the whole pipeline: with the September contract
+    in the warehouse, the April newsletter's expansion becomes one deal that expands it."""
+    import duckdb
+
+    from pipelines.definitions import run_everything
+    from pipelines.defs.resources import CsiSettings
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "2025-09-30-release.md").write_text(
+        "---\ntitle: CoreWeave signs up to $14.2 billion agreement with Meta\n"
+        "date: 2025-09-30\n---\nCoreWeave today announced an agreement to provide Meta with "
+        "AI cloud capacity worth up to $14.2 billion through December 2031.\n",
+        encoding="utf-8",
+    )
+    (notes / "2026-04-10-newsletter.md").write_text(
+        '---\ntitle: "The compute beat: Meta doubles down on CoreWeave"\ndate: 2026-04-10\n'
+        "---\n" + NEWSLETTER.split("\n", 1)[1],
+        encoding="utf-8",
+    )
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - {name: notes, kind: local, path: notes, genre: news}\n", encoding="utf-8"
+    )
+    warehouse = tmp_path / "w.duckdb"
+    csi = CsiSettings(
+        sources_file=str(sources), warehouse=str(warehouse), digest_dir=str(tmp_path / "d")
+    )
+    first, second, _ = run_everything(csi)
+    assert first.success and second is not None and second.success
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        deals = con.execute(
+            "select deal_id, deal_type, value_usd, expands_deal_id from marts.fct_deals "
+            "where buyer = 'Meta' and provider = 'CoreWeave' order by announced_on"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(t, v) for _id, t, v, _x in deals] == [
+        ("capacity_contract", 14.2e9), ("expansion", 21e9),
+    ]  # fmt: skip
+    assert deals[1][3] == deals[0][0]  # the expansion points at the September contract
