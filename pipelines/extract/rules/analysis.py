@@ -1,6 +1,6 @@
-"""One sentence to candidate deals: the named sentence filters (each an early return that
-records its name), the deal type (capacity, expansion, chip supply, equity, backstop), the
-pair, the value and attributes, and co-investors.
+"""One sentence to candidate deals, once the sentence filters (``rules.filters``) let it
+through: the deal type (capacity, expansion, chip supply, equity, backstop), the pair, the
+value and attributes, and co-investors.
 
 Part of the deal extractor; the method is described in docs/extraction.md."""
 
@@ -18,14 +18,13 @@ from pipelines.extract.rules.clauses import (
     _PARALLEL_CLAUSE_RE,
     _SUBJECT_CLAUSE_RE,
     _clauses,
-    _is_hard_negative,
-    _mask_past_asides,
-    _mask_recap_clauses,
     _renumber,
     _respectively,
 )
-from pipelines.extract.rules.docpass import (
-    EXPANDS_AGREEMENT_RE,
+from pipelines.extract.rules.filters import (
+    _RAISED_LED_BY_RE,
+    SENTENCE_FILTERS,
+    SentenceView,
 )
 from pipelines.extract.rules.model import (
     _Candidate,
@@ -47,54 +46,19 @@ from pipelines.extract.rules.values import (
 from pipelines.extract.rules.vocabulary import (
     _BACKSTOP_RE,
     _CAPACITY_OBJECT_RE,
-    _CAPEX_RE,
     _COMPUTE_TRADE_RE,
     _EQUITY_STRONG_RE,
     _EXPANSION_STRONG_RE,
     _F,
-    _FINANCING_RE,
-    _GUIDANCE_RE,
     _HARDWARE_RE,
-    _LAUNCH_RE,
-    _MNA_RE,
-    _PROPERTY_RE,
     _SIGN_VERB_RE,
     ANAPHOR_RE,
     COMPUTE_CUE_RE,
-    DEAL_NOUN,
     DEAL_NOUN_RE,
     DEAL_VERB_RE,
-    EQUITY_CUE_RE,
     ROUND_ANAPHOR_RE,
     WEAK_VERB_RE,
 )
-
-# a sentence introduces a deal (rather than discussing a known one) when it has a signing or
-# transaction verb, a quantity, or an indefinite deal noun ("a $14B deal", "a new agreement")
-_TRANSACT_RE = re.compile(
-    r"\b(?:will|shall|would|to|agreed\s+to|agrees\s+to|has\s+agreed\s+to|have\s+agreed\s+to"
-    r"|committed\s+to|commits\s+to|is\s+set\s+to|are\s+set\s+to|is\s+to|are\s+to|plans\s+to)\s+"
-    r"(?:also\s+)?(?:supply|provide|rent|lease|buy|purchase|deliver|deploy|host|invest|pay|spend"
-    r"|commit|put|take|acquire|procure|use|access|build|sell|offer|make)\b"
-    r"|\b(?:committ(?:ed|ing)|commits|tapp(?:ed|ing)|taps|selects|selected|chose|picks|picked"
-    r"|hired|awarded|invested|invests|backstop\w*|pledg\w+)\b",
-    _F,
-)
-
-
-_INTRO_NOUN_RE = re.compile(
-    rf"\b(?:a|an|new|first|second|another|separate|fresh|multi-?year|multibillion(?:-dollar)?"
-    rf"|billion-dollar|landmark|major|long-term|\d+-year|[a-z]+-year)\s+(?:[\w$.,'-]+\s+){{0,5}}?"
-    rf"{DEAL_NOUN}\b(?!\s+of\s+(?:this|that|such)\s)",
-    _F,
-)
-
-
-_FRAMING_RE = re.compile(r"^\s*(?:For|To)\s+⟦\d+⟧(?:'s\s+\w+)?,")
-
-
-_COORDINATED_RE = re.compile(r"⟦\d+⟧\s+and\s+⟦\d+⟧")
-
 
 _OBLIGATIONS = (
     r"(?:[\w-]+\s+){0,2}?(?:lease|rent|rental|payment|purchase|contract\w*|take-or-pay)?\s*"
@@ -125,47 +89,11 @@ _WARRANT_RE = re.compile(
 )
 
 
-def _introduces_deal(txt: str, attrs: _Attrs) -> bool:
-    return bool(
-        attrs.money
-        or attrs.gpu_count
-        or attrs.power_mw
-        or _SIGN_VERB_RE.search(txt)
-        or _TRANSACT_RE.search(txt)
-        or _INTRO_NOUN_RE.search(txt)
-    )
-
-
-_RAISED_LED_BY_RE = re.compile(
-    r"\b(?:rais(?:es|ed|ing)|clos(?:es|ed|ing))\b[^⟦;]{0,80}?\b(?:round|funding|financing)\b"
-    r"[^⟦.]{0,30}?\bled\s+by\s+⟦",
-    _F,
-)
-
-
-# "Google has agreed to rent computing capacity at an Nscale data centre": a deal stated
-# without a value or a deal noun
-_AGREED_TRADE_RE = re.compile(
-    r"\b(?:has|have|had)\s+agreed\s+to\s+(?:rent|lease|buy|purchase|take|use)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:capacity|compute|computing|GPUs?|chips|servers|space|power|data\s+cent(?:er|re)\s+space)\b"
-    # a customer relationship stated as such: "signed up X as a customer", "is now X's
-    # biggest customer", "building dedicated capacity for X"
-    r"|\bsign(?:s|ed|ing)?\s+up\s+⟦\d+⟧\s+as\s+(?:a|an|its)\s+(?:[\w-]+\s+)?(?:customer|client"
-    r"|tenant)\b|\b(?:is|was|becomes|became|has\s+become)\s+(?:now\s+)?⟦\d+⟧(?:'s|’s)\s+"
-    r"(?:[\w-]+\s+)?(?:customer|client|tenant)\b"
-    r"|\b(?:is|are)\s+building\s+(?:dedicated\s+)?(?:[\w-]+\s+)?capacity\s+for\s+⟦\d+⟧",
-    _F,
-)
-
-
 _STOCK_PURCHASE_RE = re.compile(
     r"\b(?:buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|acquir(?:e|es|ed|ing))\s+[^⟦;]{0,40}?"
     r"\bof\s+⟦\d+⟧(?:'s)?\s+(?:common\s+|class\s+\w\s+|newly\s+issued\s+)?(?:stock|shares)\b",
     _F,
 )
-
-
-_LEASE_RE = re.compile(r"\b(?:lease|leases|leasing|sublease)\b", _F)
 
 
 _ARROW_RE = re.compile(r"(⟦\d+⟧)\s*(?:→|->|⟶|⇒|=>)\s*(⟦\d+⟧)")
@@ -196,71 +124,12 @@ def _analyze_unit(
     masked_all, parties_all, modifiers, generic = _mask(unit, ents)
     # a wrap-up's "Buyer → Provider, $38 billion" heading: the arrow runs buyer to provider
     masked_all = _ARROW_RE.sub(r"\1 agreed a contract to buy compute capacity from \2", masked_all)
-    has_noun = bool(DEAL_NOUN_RE.search(masked_all))
-    raised = _RAISED_LED_BY_RE.search(masked_all) is not None  # "raised $1.5bn led by X"
-    if not (
-        has_noun or raised or DEAL_VERB_RE.search(masked_all) or WEAK_VERB_RE.search(masked_all)
-    ):
-        # no deal cue at all: only details for an earlier mention, parsed if ever needed
-        return reject(
-            "no_deal_cue",
-            _attrs(
-                lambda: _plain(_mask_recap_clauses(masked_all)[0], parties_all, modifiers),
-                published,
-            ),
-        )
-    cleaned, had_recap_clause = _mask_recap_clauses(masked_all)
-    cleaned = _mask_past_asides(cleaned, published)
-    attrs = _attrs(_plain(cleaned, parties_all, modifiers), published, equity=raised)
-    if _is_hard_negative(masked_all):
-        return reject("talks_denial_or_conditional", None)
-    if _MNA_RE.search(cleaned) and not _EQUITY_STRONG_RE.search(cleaned):
-        return reject("merger_or_acquisition", None)
-    if (
-        _FINANCING_RE.search(cleaned)
-        and not _COMPUTE_TRADE_RE.search(cleaned)
-        and not _BACKSTOP_RE.search(cleaned)
-    ):
-        return reject("fund_raising", None)  # IPOs, notes, loans: raising money is not compute
-    if _PROPERTY_RE.search(cleaned) and not re.search(r"\b(?:for|to)\s+⟦\d+⟧", cleaned):
-        return reject("property_purchase", None)
-    has_noun = bool(DEAL_NOUN_RE.search(cleaned))
-    if not (
-        has_noun
-        or DEAL_VERB_RE.search(cleaned)
-        or (WEAK_VERB_RE.search(cleaned) and attrs.quantity)
-        or (raised and attrs.quantity)
-    ):
-        return reject("no_deal_word", attrs)
-    if _CAPEX_RE.search(cleaned) or (_GUIDANCE_RE.search(cleaned) and not has_noun):
-        return reject("capex_or_guidance", attrs)
-    if _LAUNCH_RE.search(cleaned) and not (has_noun and _SIGN_VERB_RE.search(cleaned)):
-        return reject("product_launch", attrs)
-    quantity = attrs.quantity
-    if not (
-        COMPUTE_CUE_RE.search(cleaned)
-        or quantity
-        or EQUITY_CUE_RE.search(cleaned)
-        or _BACKSTOP_RE.search(cleaned)
-        or _LEASE_RE.search(cleaned)  # a data-centre lease is the deal in this trade
-    ):
-        return reject("no_compute_or_equity_word", attrs)
-    if _FRAMING_RE.search(cleaned):
-        return reject("commentary_framing", attrs)  # "For Nebius, a contract of this size ..."
-    expanded = EXPANDS_AGREEMENT_RE.search(masked_all) is not None
-    agreed_trade = expanded or _AGREED_TRADE_RE.search(cleaned) is not None
-    if not (has_noun or quantity or agreed_trade) or not (
-        _introduces_deal(cleaned, attrs) or agreed_trade
-    ):
-        return reject("refers_to_a_known_deal", attrs)  # "the deal answers a criticism ..."
-    if (
-        _COORDINATED_RE.search(cleaned)
-        and not quantity
-        and not expanded
-        and not _SIGN_VERB_RE.search(cleaned)
-        and not _TRANSACT_RE.search(cleaned)
-    ):
-        return reject("coordinated_subjects", attrs)  # "OpenAI and Anthropic are growing ..."
+    view = SentenceView(masked_all, parties_all, modifiers, published)
+    for name, turned_down, keep in SENTENCE_FILTERS:
+        if turned_down(view):
+            return reject(name, view.kept_attrs(keep))
+    cleaned, had_recap_clause, attrs = view.cleaned, view.had_recap_clause, view.attrs
+    has_noun = view.has_noun
 
     out: list[_Candidate] = []
     units = _respectively(cleaned)
