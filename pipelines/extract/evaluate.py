@@ -171,9 +171,8 @@ class DocumentResult:
         or that no sentence rule produced one."""
 
         def key(d: Deal) -> tuple:
-            family = "capacity" if d.deal_type in CAPACITY_TYPES else d.deal_type
             pair = frozenset((company_key(d.buyer, gazetteer), company_key(d.provider, gazetteer)))
-            return pair, family
+            return pair, market_of(d.deal_type)
 
         k = key(deal)
         found = [(d, status, rule) for d, status, rule in self.decisions if key(d) == k]
@@ -264,6 +263,11 @@ _SUFFIX_RE = re.compile(
     r"|S\.A|AG|SE|GmbH|B\.V|LP|L\.P|Holdings|Group))+\.?$",
     re.IGNORECASE,
 )
+
+
+def market_of(deal_type: str) -> str:
+    """The market a deal type is matched in: capacity_contract and expansion are one."""
+    return "capacity" if deal_type in CAPACITY_TYPES else deal_type
 
 
 def company_key(name: str, gazetteer: Gazetteer) -> str:
@@ -366,8 +370,11 @@ def match_deals(
     (a second prediction of the same deal is a false positive)."""
 
     def key(d: Deal) -> tuple[str, str, str]:
-        market = "capacity" if d.deal_type in CAPACITY_TYPES else d.deal_type
-        return company_key(d.buyer, gazetteer), company_key(d.provider, gazetteer), market
+        return (
+            company_key(d.buyer, gazetteer),
+            company_key(d.provider, gazetteer),
+            market_of(d.deal_type),
+        )
 
     remaining = list(predicted)
     matched: list[tuple[Deal, Deal]] = []

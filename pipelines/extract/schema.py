@@ -41,26 +41,32 @@ LATEST_END_DATE = date(2100, 12, 31)
 FUTURE_SLACK = timedelta(days=366)
 
 
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _in_window(day: date, latest: date) -> bool:
+    return EARLIEST_DATE <= day <= latest
+
+
 def plausible_date(day: date | datetime | None, reference: date | datetime | None = None) -> bool:
     """Whether ``day`` lies in the window a deal or a publication can have: not before 1995,
     not more than a year after ``reference`` (the fetch; default today)."""
     if day is None:
         return False
-    d = day.date() if isinstance(day, datetime) else day
-    ref = reference or date.today()
-    ref = ref.date() if isinstance(ref, datetime) else ref
-    return EARLIEST_DATE <= d <= ref + FUTURE_SLACK
+    return _in_window(_day(day), _day(reference or date.today()) + FUTURE_SLACK)
 
 
 def _dates_within(latest: Callable[[], date]) -> Callable[[pd.Series], pd.Series]:
+    """A pandera check: every non-null date in 1995..``latest()``."""
+
     def check(series: pd.Series) -> pd.Series:
         hi = latest()
 
         def ok(v) -> bool:
             if v is None or (not isinstance(v, date | datetime) and pd.isna(v)):
                 return True
-            d = v.date() if isinstance(v, datetime) else v
-            return isinstance(d, date) and EARLIEST_DATE <= d <= hi
+            return isinstance(v, date | datetime) and _in_window(_day(v), hi)
 
         return series.map(ok)
 

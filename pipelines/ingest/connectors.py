@@ -297,9 +297,9 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 def _walk_files(root: str, unreadable: list[tuple[str, str]]) -> Iterator[os.DirEntry]:
     """Every entry under ``root`` that is not a directory (os.scandir: no stat per name).
 
-    Symlinked folders are not followed, and no folder is listed twice, so links that loop
-    cannot make the walk endless. A subfolder that cannot be listed is added to
-    ``unreadable`` (path, reason) and the walk goes on; the root itself failing raises."""
+    Symlinked folders are not followed, so links that loop cannot make the walk endless.
+    A subfolder that cannot be listed is added to ``unreadable`` (path, reason) and the
+    walk goes on; the root itself failing raises."""
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -331,40 +331,29 @@ def list_local(
     unreadable = [] if unreadable is None else unreadable
     if target.is_dir():
         root = target.resolve()
-        for entry in _walk_files(str(root), unreadable):
-            if os.path.splitext(entry.name)[1].lower() not in exts:
-                continue
-            try:
-                st = entry.stat()  # follows a symlink to its file
-            except OSError as exc:  # vanished, or a dangling link
-                unreadable.append((entry.path, f"cannot read: {exc.strerror or exc}"))
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-            found.append(LocalFile(_file_uri(path), path, st.st_size, st.st_mtime_ns))
-        where = root.as_uri()
+        base, matcher, where = str(root), None, root.as_uri()
     else:
         # our own walk rather than glob.glob(recursive=True), which follows symlinked
         # folders and never ends on a link loop
         pattern = os.path.normpath(str(target))
-        base, matcher = _glob_base(pattern), _glob_regex(pattern)
-        seen: set[str] = set()
-        walk = _walk_files(base, unreadable) if os.path.isdir(base) else iter(())
-        for entry in walk:
-            if not matcher.match(entry.path) or os.path.splitext(entry.name)[1].lower() not in exts:
-                continue
-            try:
-                st = entry.stat()
-            except OSError as exc:
-                unreadable.append((entry.path, f"cannot read: {exc.strerror or exc}"))
-                continue
-            path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-            if not stat.S_ISREG(st.st_mode) or path in seen:
-                continue
-            seen.add(path)
-            found.append(LocalFile(_file_uri(path), path, st.st_size, st.st_mtime_ns))
-        where = str(target)
+        base, matcher, where = _glob_base(pattern), _glob_regex(pattern), str(target)
+    seen: set[str] = set()  # a file reached twice (itself and a link to it) is listed once
+    walk = _walk_files(base, unreadable) if os.path.isdir(base) else iter(())
+    for entry in walk:
+        if matcher is not None and not matcher.match(entry.path):
+            continue
+        if os.path.splitext(entry.name)[1].lower() not in exts:
+            continue
+        try:
+            st = entry.stat()  # follows a symlink to its file
+        except OSError as exc:  # vanished, or a dangling link
+            unreadable.append((entry.path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        path = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+        if not stat.S_ISREG(st.st_mode) or path in seen:
+            continue
+        seen.add(path)
+        found.append(LocalFile(_file_uri(path), path, st.st_size, st.st_mtime_ns))
     found.sort(key=lambda f: f.uri)
     return where, found
 

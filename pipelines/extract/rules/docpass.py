@@ -139,7 +139,7 @@ _RELATED_RE = re.compile(
     _F,
 )
 # the sentence itself says the deal is news of the day
-_FRESH_RE = re.compile(
+_SAME_DAY_NEWS_RE = re.compile(
     r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening|week)|on\s+(?:Monday|Tuesday"
     r"|Wednesday|Thursday|Friday|Saturday|Sunday)|just\s+(?:announced|signed|inked|struck)"
     r"|newly\s+(?:signed|announced)|(?:the|that)\s+same\s+day"
@@ -244,7 +244,7 @@ def dated_weeks_before(c: CandidateView, doc: DocumentView) -> str | None:
 
 def retrospective_document(c: CandidateView, doc: DocumentView) -> str | None:
     """A year in review, an explainer or a guide reports no deal of its own."""
-    if _RETROSPECTIVE_TITLE_RE.search(doc.title) and not _FRESH_RE.search(c.sentence):
+    if _RETROSPECTIVE_TITLE_RE.search(doc.title) and not _SAME_DAY_NEWS_RE.search(c.sentence):
         return BACKGROUND
     return None
 
@@ -252,7 +252,7 @@ def retrospective_document(c: CandidateView, doc: DocumentView) -> str | None:
 def dated_by_month_before(c: CandidateView, doc: DocumentView) -> str | None:
     """ "in October", "(September)", "announced on March 10": every month the sentence
     dates the deal by is two weeks or more before the document."""
-    if doc.published is None or c.is_title or _FRESH_RE.search(c.sentence):
+    if doc.published is None or c.is_title or _SAME_DAY_NEWS_RE.search(c.sentence):
         return None
     if EXPANDS_AGREEMENT_RE.search(c.sentence):
         return None  # "enlarged the agreement they signed in November": the month is the original's
@@ -411,7 +411,7 @@ def outside_the_story(c: CandidateView, doc: DocumentView) -> str | None:
         return None
     if c.pair.names <= doc.focus:
         return None
-    if _FRESH_RE.search(c.sentence):
+    if _SAME_DAY_NEWS_RE.search(c.sentence):
         return None
     return BACKGROUND
 
